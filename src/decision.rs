@@ -1,0 +1,293 @@
+//! The retry decision: after each attempt, retry after how long, or stop and why.
+//!
+//! [`decide`] is a pure function. The clock and the random number come in as arguments, so the same
+//! inputs always give the same decision, on the host and in wasm alike. The checks run in one fixed
+//! order: outcome → limit → method safety → deadline → server hint (capped) → backoff.
+
+use std::fmt;
+
+use crate::hints::{DelaySource, RateLimitHint};
+use crate::policy::{Jitter, RetryConfig};
+
+/// What one attempt ended with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A response arrived, with its status and the hints read from its headers.
+    Response {
+        /// The HTTP status.
+        status: u16,
+        /// The wait hints and rate-limit state from its headers.
+        hints: RateLimitHint,
+    },
+    /// No response: the connection failed (fetch rejected with a `TypeError`).
+    NetworkError,
+    /// No response within the attempt timeout.
+    Timeout,
+}
+
+/// One finished attempt and its circumstances.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Attempt<'a> {
+    /// Which attempt this was: 1 for the first.
+    pub number: u32,
+    /// The request method, in any case.
+    pub method: &'a str,
+    /// Whether the caller marked the request as safe to repeat (an `Idempotency-Key` header, or an option).
+    pub idempotent: bool,
+    /// How the attempt ended.
+    pub outcome: Outcome,
+    /// Milliseconds since the first attempt started, waits included.
+    pub elapsed_ms: u64,
+    /// A random number in [0, 1) for the jitter; values outside are clamped.
+    pub random: f64,
+}
+
+/// Why another attempt is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryReason {
+    /// 429: the rate limit or a concurrency limit.
+    RateLimited,
+    /// 408: the server timed out reading the request.
+    RequestTimeout,
+    /// A 5xx in the retried list.
+    ServerError,
+    /// Another status the configuration retries.
+    RetryableStatus,
+    /// The connection failed.
+    NetworkError,
+    /// The attempt timed out.
+    Timeout,
+}
+
+impl RetryReason {
+    /// A stable name for JavaScript: `"rate_limited"`, `"request_timeout"`, `"server_error"`,
+    /// `"retryable_status"`, `"network_error"` or `"timeout"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetryReason::RateLimited => "rate_limited",
+            RetryReason::RequestTimeout => "request_timeout",
+            RetryReason::ServerError => "server_error",
+            RetryReason::RetryableStatus => "retryable_status",
+            RetryReason::NetworkError => "network_error",
+            RetryReason::Timeout => "timeout",
+        }
+    }
+}
+
+/// Why no further attempt is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// The outcome is final: a status that is not retried (every success among them), or a network
+    /// error or timeout that the configuration does not retry.
+    NotRetryable,
+    /// The retry limit is used up.
+    RetryLimit {
+        /// The limit that applied.
+        limit: u32,
+    },
+    /// The method may have taken effect and is not safe to repeat (POST or PATCH without a mark).
+    UnsafeMethod,
+    /// The server asked for a wait longer than `max_retry_after_ms`.
+    HintExceedsMax {
+        /// The wait the server asked for.
+        hint_ms: u64,
+        /// Which header asked for it.
+        source: DelaySource,
+        /// The configured maximum.
+        max_ms: u64,
+    },
+    /// The server asked for a wait that would end at or past the total deadline.
+    HintPastDeadline {
+        /// The wait the server asked for.
+        hint_ms: u64,
+        /// Which header asked for it.
+        source: DelaySource,
+        /// Time left before the deadline.
+        remaining_ms: u64,
+    },
+    /// The backoff wait would leave no time before the total deadline, or it has passed.
+    Deadline {
+        /// The wait that would have been taken (0 when the deadline had already passed).
+        delay_ms: u64,
+        /// Time left before the deadline.
+        remaining_ms: u64,
+    },
+}
+
+impl StopReason {
+    /// A stable name for JavaScript: `"not_retryable"`, `"retry_limit"`, `"unsafe_method"`,
+    /// `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::NotRetryable => "not_retryable",
+            StopReason::RetryLimit { .. } => "retry_limit",
+            StopReason::UnsafeMethod => "unsafe_method",
+            StopReason::HintExceedsMax { .. } => "hint_exceeds_max",
+            StopReason::HintPastDeadline { .. } => "hint_past_deadline",
+            StopReason::Deadline { .. } => "deadline",
+        }
+    }
+
+    /// The server's wait hint that caused the stop, if one did.
+    pub fn hint(self) -> Option<(u64, DelaySource)> {
+        match self {
+            StopReason::HintExceedsMax { hint_ms, source, .. }
+            | StopReason::HintPastDeadline { hint_ms, source, .. } => Some((hint_ms, source)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            StopReason::NotRetryable => f.write_str("the outcome is not one that is retried"),
+            StopReason::RetryLimit { limit } => write!(f, "the retry limit ({limit}) is used up"),
+            StopReason::UnsafeMethod => {
+                f.write_str("the method is not idempotent; mark the request idempotent to allow retries")
+            }
+            StopReason::HintExceedsMax { hint_ms, source, max_ms } => write!(
+                f,
+                "the server asked to wait {hint_ms} ms ({}), more than maxRetryAfterMs ({max_ms} ms)",
+                source.as_str()
+            ),
+            StopReason::HintPastDeadline { hint_ms, source, remaining_ms } => write!(
+                f,
+                "the server asked to wait {hint_ms} ms ({}), but only {remaining_ms} ms are left before totalTimeout",
+                source.as_str()
+            ),
+            StopReason::Deadline { delay_ms, remaining_ms } => write!(
+                f,
+                "no time is left for another attempt before totalTimeout (wait {delay_ms} ms, {remaining_ms} ms left)"
+            ),
+        }
+    }
+}
+
+/// What to do after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// Wait `delay_ms`, then send the request again.
+    Retry {
+        /// How long to wait first.
+        delay_ms: u64,
+        /// Why.
+        reason: RetryReason,
+        /// Where the wait came from.
+        source: DelaySource,
+    },
+    /// Make no further attempt.
+    Stop(StopReason),
+}
+
+/// Decides whether to retry after `attempt`, under `config`.
+pub fn decide(attempt: &Attempt<'_>, config: &RetryConfig) -> RetryDecision {
+    let Some(reason) = retry_reason(&attempt.outcome, config) else {
+        return RetryDecision::Stop(StopReason::NotRetryable);
+    };
+    let rate_limited = reason == RetryReason::RateLimited;
+
+    let limit = if rate_limited {
+        config.rate_limit_limit
+    } else {
+        config.limit
+    };
+    if attempt.number > limit {
+        return RetryDecision::Stop(StopReason::RetryLimit { limit });
+    }
+
+    // BigCommerce answers 429 before doing any work, so even a POST is safe to send again after one.
+    let repeatable = rate_limited || attempt.idempotent || config.methods.contains(attempt.method);
+    if !repeatable {
+        return RetryDecision::Stop(StopReason::UnsafeMethod);
+    }
+
+    let remaining_ms = config
+        .total_timeout_ms
+        .map(|total| total.saturating_sub(attempt.elapsed_ms));
+    if remaining_ms == Some(0) {
+        return RetryDecision::Stop(StopReason::Deadline {
+            delay_ms: 0,
+            remaining_ms: 0,
+        });
+    }
+
+    let hint = match attempt.outcome {
+        // The window reset comes with every response; only on a 429 is it a wait hint.
+        Outcome::Response { hints, .. } => hints.longest_wait(rate_limited),
+        _ => None,
+    };
+    if let Some((hint_ms, source)) = hint {
+        if hint_ms > config.max_retry_after_ms {
+            return RetryDecision::Stop(StopReason::HintExceedsMax {
+                hint_ms,
+                source,
+                max_ms: config.max_retry_after_ms,
+            });
+        }
+        if let Some(remaining_ms) = remaining_ms.filter(|&left| hint_ms >= left) {
+            return RetryDecision::Stop(StopReason::HintPastDeadline {
+                hint_ms,
+                source,
+                remaining_ms,
+            });
+        }
+    }
+
+    // On a 429 with no hint the wait must grow from one 429 to the next (BigCommerce treats clients
+    // that ignore repeated 429s as abusive), so full jitter gives way to equal jitter there.
+    let jitter = match config.backoff.jitter {
+        Jitter::Full if rate_limited => Jitter::Equal,
+        jitter => jitter,
+    };
+    let (delay_ms, source) = match hint {
+        // A first 429 waits just the hint; when 429s keep coming, the backoff is a floor under it.
+        Some((hint_ms, source)) if rate_limited && attempt.number > 1 => {
+            let floor = config
+                .backoff
+                .delay_ms(attempt.number, attempt.random, Jitter::Equal);
+            if floor > hint_ms {
+                (floor, DelaySource::Backoff)
+            } else {
+                (hint_ms, source)
+            }
+        }
+        Some(hint) => hint,
+        None => (
+            config.backoff.delay_ms(attempt.number, attempt.random, jitter),
+            DelaySource::Backoff,
+        ),
+    };
+    if let Some(remaining_ms) = remaining_ms.filter(|&left| delay_ms >= left) {
+        return RetryDecision::Stop(StopReason::Deadline {
+            delay_ms,
+            remaining_ms,
+        });
+    }
+    RetryDecision::Retry {
+        delay_ms,
+        reason,
+        source,
+    }
+}
+
+/// Why the outcome would be retried, or `None` if it is final.
+fn retry_reason(outcome: &Outcome, config: &RetryConfig) -> Option<RetryReason> {
+    match *outcome {
+        Outcome::Response { status, .. } if config.retries_status(status) => Some(match status {
+            429 => RetryReason::RateLimited,
+            408 => RetryReason::RequestTimeout,
+            500..=599 => RetryReason::ServerError,
+            _ => RetryReason::RetryableStatus,
+        }),
+        Outcome::Response { .. } => None,
+        Outcome::NetworkError => config.retry_network_errors.then_some(RetryReason::NetworkError),
+        Outcome::Timeout => config.retry_timeouts.then_some(RetryReason::Timeout),
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod properties;

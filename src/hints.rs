@@ -1,0 +1,342 @@
+//! Wait hints and rate-limit state read from response headers.
+//!
+//! BigCommerce sends `X-Rate-Limit-*` headers on every REST response and `X-Retry-After` (seconds) on
+//! a 429; proxies in front of a store may add a standard `Retry-After` (seconds or an HTTP-date). Header
+//! values come from outside, so every parser here accepts only plain non-negative numbers and ignores
+//! anything else: signs, exponents, `NaN`, several comma-joined values, dates in the past.
+
+use crate::http_date::parse_http_date;
+
+/// The largest wait a header can ask for, in milliseconds (one year). Larger values, such as 40 digits,
+/// are clamped to it so that they stay exact in a JavaScript number and still exceed any sane cap.
+pub const HINT_CEILING_MS: u64 = 365 * 24 * 60 * 60 * 1000;
+
+/// Where a wait came from. The names are those JavaScript sees in `onRetry` events and traces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DelaySource {
+    /// BigCommerce's `X-Rate-Limit-Time-Reset-Ms`: time until the rate-limit window resets.
+    RateLimitReset,
+    /// BigCommerce's `X-Retry-After`, in seconds.
+    XRetryAfter,
+    /// The standard `Retry-After`, in seconds or as an HTTP-date.
+    RetryAfter,
+    /// The library's own exponential backoff.
+    Backoff,
+}
+
+impl DelaySource {
+    /// The lower-case header name, or `"backoff"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DelaySource::RateLimitReset => "x-rate-limit-time-reset-ms",
+            DelaySource::XRetryAfter => "x-retry-after",
+            DelaySource::RetryAfter => "retry-after",
+            DelaySource::Backoff => "backoff",
+        }
+    }
+}
+
+/// Read access to response headers. Names are matched without regard to case; when a header occurs
+/// several times the values come back joined by `", "`, as the fetch `Headers` object does.
+pub trait HeaderSource {
+    /// The value of the header `name`, if present.
+    fn header(&self, name: &str) -> Option<String>;
+}
+
+impl HeaderSource for [(&str, &str)] {
+    fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| *value)
+            .collect();
+        if values.is_empty() {
+            None
+        } else {
+            Some(values.join(", "))
+        }
+    }
+}
+
+/// What the headers of one response say about rate limits and waiting. Each field is `None` when its
+/// header was absent or unusable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimitHint {
+    /// `X-Rate-Limit-Time-Reset-Ms`: milliseconds until the window resets.
+    pub reset_ms: Option<u64>,
+    /// `X-Rate-Limit-Requests-Left`: requests left in this window.
+    pub requests_left: Option<u64>,
+    /// `X-Rate-Limit-Requests-Quota`: requests allowed per window.
+    pub requests_quota: Option<u64>,
+    /// `X-Rate-Limit-Time-Window-Ms`: the window's length.
+    pub window_ms: Option<u64>,
+    /// `X-Retry-After`, converted from seconds to milliseconds.
+    pub x_retry_after_ms: Option<u64>,
+    /// `Retry-After`, converted to milliseconds from now (seconds, or an HTTP-date in the future).
+    pub retry_after_ms: Option<u64>,
+}
+
+impl RateLimitHint {
+    /// Reads the hints from `headers`. `now_ms` is the current time in milliseconds since the Unix
+    /// epoch, used only to turn a `Retry-After` date into a wait.
+    pub fn from_headers<H: HeaderSource + ?Sized>(headers: &H, now_ms: i64) -> RateLimitHint {
+        let number = |name: &str| headers.header(name).and_then(|v| parse_decimal(&v, 1));
+        RateLimitHint {
+            reset_ms: number("x-rate-limit-time-reset-ms"),
+            requests_left: number("x-rate-limit-requests-left"),
+            requests_quota: number("x-rate-limit-requests-quota"),
+            window_ms: number("x-rate-limit-time-window-ms"),
+            x_retry_after_ms: headers
+                .header("x-retry-after")
+                .and_then(|v| parse_decimal(&v, 1000)),
+            retry_after_ms: headers
+                .header("retry-after")
+                .and_then(|v| parse_retry_after(&v, now_ms)),
+        }
+    }
+
+    /// True when no header gave a usable value.
+    pub fn is_empty(&self) -> bool {
+        *self == RateLimitHint::default()
+    }
+
+    /// The longest wait the headers ask for, and which header asked for it. The window reset counts
+    /// only when `include_reset` is set: BigCommerce sends it on every response, so it is a wait hint
+    /// only on a 429. On a tie the earlier source in the order reset, `X-Retry-After`, `Retry-After`
+    /// is named.
+    pub fn longest_wait(&self, include_reset: bool) -> Option<(u64, DelaySource)> {
+        let reset = if include_reset { self.reset_ms } else { None };
+        [
+            (reset, DelaySource::RateLimitReset),
+            (self.x_retry_after_ms, DelaySource::XRetryAfter),
+            (self.retry_after_ms, DelaySource::RetryAfter),
+        ]
+        .into_iter()
+        .filter_map(|(ms, source)| ms.map(|ms| (ms, source)))
+        .fold(None, |best: Option<(u64, DelaySource)>, candidate| match best {
+            Some(best) if best.0 >= candidate.0 => Some(best),
+            _ => Some(candidate),
+        })
+    }
+}
+
+/// A non-negative decimal number (`"15000"`, `"1.5"`) times `scale`, in whole units, clamped to
+/// [`HINT_CEILING_MS`]. Rejects empty text, signs, exponents, `NaN`, `Infinity` and lists.
+fn parse_decimal(text: &str, scale: u64) -> Option<u64> {
+    let text = text.trim();
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (text, ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || (text.ends_with('.')) {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for b in whole.bytes() {
+        value = value.saturating_mul(10).saturating_add(u64::from(b - b'0'));
+    }
+    value = value.saturating_mul(scale);
+    // The fraction counts down to one unit of the result; finer digits are dropped.
+    let mut unit = scale;
+    for b in fraction.bytes() {
+        unit /= 10;
+        if unit == 0 {
+            break;
+        }
+        value = value.saturating_add(u64::from(b - b'0') * unit);
+    }
+    Some(value.min(HINT_CEILING_MS))
+}
+
+/// `Retry-After` as a wait in milliseconds: delta-seconds, or an HTTP-date that lies in the future.
+fn parse_retry_after(text: &str, now_ms: i64) -> Option<u64> {
+    if let Some(ms) = parse_decimal(text, 1000) {
+        return Some(ms);
+    }
+    let at = parse_http_date(text)?;
+    let wait = at.checked_sub(now_ms)?;
+    if wait <= 0 {
+        return None;
+    }
+    Some((wait as u64).min(HINT_CEILING_MS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-24T20:00:00Z.
+    const NOW: i64 = 1_795_550_400_000;
+
+    fn hints(headers: &[(&str, &str)]) -> RateLimitHint {
+        RateLimitHint::from_headers(headers, NOW)
+    }
+
+    #[test]
+    fn reads_every_bigcommerce_header() {
+        let h = hints(&[
+            ("X-Rate-Limit-Time-Window-Ms", "30000"),
+            ("X-Rate-Limit-Time-Reset-Ms", "15000"),
+            ("X-Rate-Limit-Requests-Quota", "150"),
+            ("X-Rate-Limit-Requests-Left", "35"),
+            ("X-Retry-After", "15"),
+        ]);
+        assert_eq!(
+            h,
+            RateLimitHint {
+                reset_ms: Some(15_000),
+                requests_left: Some(35),
+                requests_quota: Some(150),
+                window_ms: Some(30_000),
+                x_retry_after_ms: Some(15_000),
+                retry_after_ms: None,
+            }
+        );
+    }
+
+    #[test]
+    fn header_names_match_in_any_case() {
+        for name in [
+            "x-rate-limit-time-reset-ms",
+            "X-RATE-LIMIT-TIME-RESET-MS",
+            "x-Rate-limit-Time-Reset-Ms",
+        ] {
+            assert_eq!(hints(&[(name, "250")]).reset_ms, Some(250), "{name}");
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_future_dates() {
+        assert_eq!(hints(&[("Retry-After", "120")]).retry_after_ms, Some(120_000));
+        assert_eq!(hints(&[("Retry-After", "0")]).retry_after_ms, Some(0));
+        assert_eq!(hints(&[("Retry-After", "1.5")]).retry_after_ms, Some(1_500));
+        assert_eq!(
+            hints(&[("Retry-After", "Tue, 24 Nov 2026 20:00:30 GMT")]).retry_after_ms,
+            Some(30_000)
+        );
+    }
+
+    #[test]
+    fn retry_after_ignores_dates_now_or_in_the_past() {
+        for past in [
+            "Tue, 24 Nov 2026 20:00:00 GMT",
+            "Tue, 24 Nov 2026 19:59:59 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(hints(&[("Retry-After", past)]).retry_after_ms, None, "{past}");
+        }
+    }
+
+    #[test]
+    fn garbage_values_are_ignored() {
+        for bad in [
+            "",
+            " ",
+            "-1",
+            "+5",
+            "NaN",
+            "nan",
+            "Infinity",
+            "-Infinity",
+            "1e309",
+            "1e3",
+            "0x10",
+            "12abc",
+            "1,000",
+            "5, 10",
+            "15000, 15000",
+            ".5",
+            "5.",
+            "1.2.3",
+            "١٢٣",
+            "\u{0}",
+            "null",
+        ] {
+            let h = hints(&[
+                ("X-Rate-Limit-Time-Reset-Ms", bad),
+                ("X-Retry-After", bad),
+                ("Retry-After", bad),
+                ("X-Rate-Limit-Requests-Left", bad),
+            ]);
+            assert!(h.is_empty(), "{bad:?} gave {h:?}");
+        }
+    }
+
+    #[test]
+    fn huge_values_are_clamped_to_the_ceiling() {
+        let forty_digits = "9999999999999999999999999999999999999999";
+        let h = hints(&[
+            ("X-Rate-Limit-Time-Reset-Ms", forty_digits),
+            ("X-Retry-After", forty_digits),
+            ("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ]);
+        assert_eq!(h.reset_ms, Some(HINT_CEILING_MS));
+        assert_eq!(h.x_retry_after_ms, Some(HINT_CEILING_MS));
+        assert_eq!(h.retry_after_ms, Some(HINT_CEILING_MS));
+    }
+
+    #[test]
+    fn surrounding_whitespace_is_allowed() {
+        assert_eq!(
+            hints(&[("X-Retry-After", "  3 \t")]).x_retry_after_ms,
+            Some(3_000)
+        );
+    }
+
+    #[test]
+    fn a_header_sent_twice_is_ignored_as_ambiguous() {
+        let h = hints(&[("X-Retry-After", "3"), ("x-retry-after", "4")]);
+        assert_eq!(h.x_retry_after_ms, None);
+    }
+
+    #[test]
+    fn longest_wait_picks_the_longer_of_reset_and_x_retry_after() {
+        let h = hints(&[("X-Rate-Limit-Time-Reset-Ms", "1500"), ("X-Retry-After", "2")]);
+        assert_eq!(h.longest_wait(true), Some((2_000, DelaySource::XRetryAfter)));
+        let h = hints(&[("X-Rate-Limit-Time-Reset-Ms", "2500"), ("X-Retry-After", "2")]);
+        assert_eq!(h.longest_wait(true), Some((2_500, DelaySource::RateLimitReset)));
+    }
+
+    #[test]
+    fn longest_wait_names_the_reset_header_on_a_tie() {
+        let h = hints(&[
+            ("X-Rate-Limit-Time-Reset-Ms", "2000"),
+            ("X-Retry-After", "2"),
+            ("Retry-After", "2"),
+        ]);
+        assert_eq!(h.longest_wait(true), Some((2_000, DelaySource::RateLimitReset)));
+    }
+
+    #[test]
+    fn longest_wait_leaves_out_the_reset_when_asked() {
+        let h = hints(&[("X-Rate-Limit-Time-Reset-Ms", "9000"), ("Retry-After", "1")]);
+        assert_eq!(h.longest_wait(false), Some((1_000, DelaySource::RetryAfter)));
+        assert_eq!(
+            hints(&[("X-Rate-Limit-Time-Reset-Ms", "9000")]).longest_wait(false),
+            None
+        );
+    }
+
+    #[test]
+    fn delay_source_names_are_the_ones_javascript_sees() {
+        let names: Vec<&str> = [
+            DelaySource::RateLimitReset,
+            DelaySource::XRetryAfter,
+            DelaySource::RetryAfter,
+            DelaySource::Backoff,
+        ]
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "x-rate-limit-time-reset-ms",
+                "x-retry-after",
+                "retry-after",
+                "backoff"
+            ]
+        );
+    }
+}

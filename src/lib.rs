@@ -1,0 +1,19 @@
+//! commerce-fetch: what an HTTP status from a BigCommerce API means, and whether and when to retry.
+//!
+//! The core modules are pure: no I/O, no clock, no randomness of their own, and no WebAssembly
+//! imports, so they are tested with plain `cargo test`. The `wasm` folder is the only boundary to
+//! JavaScript and is compiled for `wasm32` alone.
+#![deny(missing_docs)]
+
+pub mod decision;
+pub mod hints;
+pub mod http_date;
+pub mod policy;
+pub mod status;
+
+pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
+pub use hints::{DelaySource, HeaderSource, RateLimitHint};
+pub use policy::{
+    Backoff, ConfigError, Jitter, MethodSet, RetryConfig, RetryOptions, BACKGROUND, STOREFRONT,
+};
+pub use status::{interpret, Category, StatusInfo};
