@@ -9,7 +9,7 @@ test: test-core
 
 ## The pure core on the host: formatting, lints, unit and property tests.
 test-core: lint-rust
-	cargo test --quiet
+	cargo test --quiet --all-targets
 
 lint-rust:
 	cargo fmt --check
