@@ -2,7 +2,7 @@
 //!
 //! [`decide`] is a pure function. The clock and the random number come in as arguments, so the same
 //! inputs always give the same decision, on the host and in wasm alike. The checks run in one fixed
-//! order: outcome → limit → method safety → deadline → server hint (capped) → backoff.
+//! order: outcome → body → limit → method safety → deadline → server hint (capped) → backoff.
 
 use std::fmt;
 
@@ -34,6 +34,8 @@ pub struct Attempt<'a> {
     pub method: &'a str,
     /// Whether the caller marked the request as safe to repeat (an `Idempotency-Key` header, or an option).
     pub idempotent: bool,
+    /// Whether the request body can be sent again (false for a stream, which is read once).
+    pub replayable: bool,
     /// How the attempt ended.
     pub outcome: Outcome,
     /// Milliseconds since the first attempt started, waits included.
@@ -80,6 +82,8 @@ pub enum StopReason {
     /// The outcome is final: a status that is not retried (every success among them), or a network
     /// error or timeout that the configuration does not retry.
     NotRetryable,
+    /// The request body was a stream, which can be sent only once.
+    BodyNotReplayable,
     /// The retry limit is used up.
     RetryLimit {
         /// The limit that applied.
@@ -115,11 +119,12 @@ pub enum StopReason {
 }
 
 impl StopReason {
-    /// A stable name for JavaScript: `"not_retryable"`, `"retry_limit"`, `"unsafe_method"`,
+    /// A stable name for JavaScript: `"not_retryable"`, `"body_not_replayable"`, `"retry_limit"`, `"unsafe_method"`,
     /// `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
     pub fn as_str(self) -> &'static str {
         match self {
             StopReason::NotRetryable => "not_retryable",
+            StopReason::BodyNotReplayable => "body_not_replayable",
             StopReason::RetryLimit { .. } => "retry_limit",
             StopReason::UnsafeMethod => "unsafe_method",
             StopReason::HintExceedsMax { .. } => "hint_exceeds_max",
@@ -142,6 +147,7 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             StopReason::NotRetryable => f.write_str("the outcome is not one that is retried"),
+            StopReason::BodyNotReplayable => f.write_str("the request body is a stream, which can be sent only once"),
             StopReason::RetryLimit { limit } => write!(f, "the retry limit ({limit}) is used up"),
             StopReason::UnsafeMethod => {
                 f.write_str("the method is not idempotent; mark the request idempotent to allow retries")
@@ -185,6 +191,9 @@ pub fn decide(attempt: &Attempt<'_>, config: &RetryConfig) -> RetryDecision {
     let Some(reason) = retry_reason(&attempt.outcome, config) else {
         return RetryDecision::Stop(StopReason::NotRetryable);
     };
+    if !attempt.replayable {
+        return RetryDecision::Stop(StopReason::BodyNotReplayable);
+    }
     let rate_limited = reason == RetryReason::RateLimited;
 
     let limit = if rate_limited {

@@ -6,12 +6,14 @@
 #![deny(missing_docs)]
 
 pub mod decision;
+pub mod fetch_error;
 pub mod hints;
 pub mod http_date;
 pub mod policy;
 pub mod status;
 
 pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
+pub use fetch_error::{classify_fetch_failure, FetchFailure};
 pub use hints::{DelaySource, HeaderSource, RateLimitHint};
 pub use policy::{
     Backoff, ConfigError, Jitter, MethodSet, RetryConfig, RetryOptions, BACKGROUND, STOREFRONT,

@@ -95,7 +95,7 @@ proptest! {
         elapsed_ms in 0u64..2_000_000,
         random in any::<f64>(),
     ) {
-        let attempt = Attempt { number, method, idempotent, outcome, elapsed_ms, random };
+        let attempt = Attempt { number, method, idempotent, replayable: true, outcome, elapsed_ms, random };
         if let RetryDecision::Retry { delay_ms, source, .. } = decide(&attempt, &config) {
             if source == DelaySource::Backoff {
                 prop_assert!(delay_ms <= config.backoff.max_ms);
@@ -115,7 +115,7 @@ proptest! {
         number in 1u32..40,
         random in 0.0f64..1.0,
     ) {
-        let attempt = Attempt { number, method: "GET", idempotent: true, outcome, elapsed_ms: 0, random };
+        let attempt = Attempt { number, method: "GET", idempotent: true, replayable: true, outcome, elapsed_ms: 0, random };
         if let RetryDecision::Retry { .. } = decide(&attempt, &config) {
             prop_assert!(number <= config.limit.max(config.rate_limit_limit));
         }
@@ -131,7 +131,7 @@ proptest! {
         elapsed_ms in any::<u64>(),
         random in any::<f64>(),
     ) {
-        let attempt = Attempt { number, method, idempotent, outcome, elapsed_ms, random };
+        let attempt = Attempt { number, method, idempotent, replayable: true, outcome, elapsed_ms, random };
         prop_assert_eq!(decide(&attempt, &config), decide(&attempt, &config.clone()));
     }
 
@@ -142,7 +142,7 @@ proptest! {
         number in 1u32..20,
         random in 0.0f64..1.0,
     ) {
-        let attempt = Attempt { number, method: "POST", idempotent: false, outcome, elapsed_ms: 0, random };
+        let attempt = Attempt { number, method: "POST", idempotent: false, replayable: true, outcome, elapsed_ms: 0, random };
         let config = RetryConfig { methods: MethodSet::IDEMPOTENT, ..config };
         if let RetryDecision::Retry { reason, .. } = decide(&attempt, &config) {
             prop_assert_eq!(reason, RetryReason::RateLimited);
@@ -159,7 +159,7 @@ proptest! {
         let value = hint_ms.to_string();
         let hints = RateLimitHint::from_headers(&[("X-Rate-Limit-Time-Reset-Ms", value.as_str())][..], 0);
         let outcome = Outcome::Response { status: 429, hints };
-        let attempt = Attempt { number, method: "GET", idempotent: false, outcome, elapsed_ms: 0, random: 0.5 };
+        let attempt = Attempt { number, method: "GET", idempotent: false, replayable: true, outcome, elapsed_ms: 0, random: 0.5 };
         match decide(&attempt, &config) {
             RetryDecision::Stop(reason @ StopReason::HintExceedsMax { .. }) => {
                 prop_assert_eq!(reason.hint(), Some((hint_ms, DelaySource::RateLimitReset)));

@@ -32,6 +32,7 @@ fn attempt(number: u32, method: &str, outcome: Outcome) -> Attempt<'_> {
         number,
         method,
         idempotent: false,
+        replayable: true,
         outcome,
         elapsed_ms: 0,
         random: 0.5,
@@ -505,6 +506,21 @@ fn post_marked_idempotent_is_retried_after_a_server_error() {
 }
 
 #[test]
+fn a_stream_body_is_sent_once_even_after_a_429() {
+    for outcome in [response(429, &[]), response(503, &[]), Outcome::NetworkError] {
+        let streamed = Attempt {
+            replayable: false,
+            idempotent: true,
+            ..attempt(1, "PUT", outcome)
+        };
+        assert_eq!(
+            decide(&streamed, &config()),
+            RetryDecision::Stop(StopReason::BodyNotReplayable)
+        );
+    }
+}
+
+#[test]
 fn the_retried_methods_can_be_configured() {
     let config = RetryConfig {
         methods: MethodSet::from_names(["GET", "POST"]).unwrap(),
@@ -591,6 +607,7 @@ fn full_jitter_draws_below_the_ceiling_with_the_random_number() {
 fn stop_and_retry_reasons_have_stable_names() {
     let stops = [
         StopReason::NotRetryable,
+        StopReason::BodyNotReplayable,
         StopReason::RetryLimit { limit: 1 },
         StopReason::UnsafeMethod,
         StopReason::HintExceedsMax {
@@ -613,6 +630,7 @@ fn stop_and_retry_reasons_have_stable_names() {
         names,
         [
             "not_retryable",
+            "body_not_replayable",
             "retry_limit",
             "unsafe_method",
             "hint_exceeds_max",
