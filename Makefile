@@ -3,14 +3,54 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: test test-core lint-rust
+NPM_STAMP := node_modules/.package-lock.json
 
-test: test-core
+.PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
+WASM_BROWSERS := chromium firefox webkit
+.PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
+
+test: test-core test-wasm build lint-js test-js
 
 ## The pure core on the host: formatting, lints, unit and property tests.
 test-core: lint-rust
-	cargo test --quiet --all-targets
+	cargo test --quiet --lib
 
-lint-rust:
+lint-rust: tools
 	cargo fmt --check
 	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
+## Build and test tools from npm (wasm-opt, esbuild, workerd, deno, playwright-core, biome).
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools: $(NPM_STAMP)
+	bash scripts/install-wasm-tools.sh
+
+## The npm package in pkg/: release wasm, bindings, wasm-opt; prints the download size.
+build: tools
+	bash scripts/build.sh
+
+lint-js: $(NPM_STAMP)
+	node_modules/.bin/biome ci pkg/src tests/js scripts
+
+## The package's JavaScript API in Node, against a loopback server.
+test-js: build
+	node --test tests/js/
+
+demo: build
+	node www/examples/node.mjs
+
+## Debian's Chromium, Firefox ESR and WebKitGTK with their WebDriver servers, and geckodriver.
+browsers:
+	bash scripts/install-browsers.sh
+
+## wasm-bindgen tests (tests/web.rs) in Node and in three headless browser engines.
+test-wasm: test-wasm-node $(addprefix test-wasm-,$(WASM_BROWSERS))
+
+test-wasm-node: tools
+	bash scripts/wasm-test.sh node
+
+$(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
+	bash scripts/wasm-test.sh $*

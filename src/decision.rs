@@ -81,7 +81,7 @@ impl RetryReason {
 pub enum StopReason {
     /// The outcome is final: a status that is not retried (every success among them), or a network
     /// error or timeout that the configuration does not retry.
-    NotRetryable,
+    Final,
     /// The request body was a stream, which can be sent only once.
     BodyNotReplayable,
     /// The retry limit is used up.
@@ -119,11 +119,11 @@ pub enum StopReason {
 }
 
 impl StopReason {
-    /// A stable name for JavaScript: `"not_retryable"`, `"body_not_replayable"`, `"retry_limit"`, `"unsafe_method"`,
+    /// A stable name for JavaScript: `"final"`, `"body_not_replayable"`, `"retry_limit"`, `"unsafe_method"`,
     /// `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
     pub fn as_str(self) -> &'static str {
         match self {
-            StopReason::NotRetryable => "not_retryable",
+            StopReason::Final => "final",
             StopReason::BodyNotReplayable => "body_not_replayable",
             StopReason::RetryLimit { .. } => "retry_limit",
             StopReason::UnsafeMethod => "unsafe_method",
@@ -146,7 +146,7 @@ impl StopReason {
 impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            StopReason::NotRetryable => f.write_str("the outcome is not one that is retried"),
+            StopReason::Final => f.write_str("the outcome is final: it is not one that is retried"),
             StopReason::BodyNotReplayable => f.write_str("the request body is a stream, which can be sent only once"),
             StopReason::RetryLimit { limit } => write!(f, "the retry limit ({limit}) is used up"),
             StopReason::UnsafeMethod => {
@@ -189,7 +189,7 @@ pub enum RetryDecision {
 /// Decides whether to retry after `attempt`, under `config`.
 pub fn decide(attempt: &Attempt<'_>, config: &RetryConfig) -> RetryDecision {
     let Some(reason) = retry_reason(&attempt.outcome, config) else {
-        return RetryDecision::Stop(StopReason::NotRetryable);
+        return RetryDecision::Stop(StopReason::Final);
     };
     if !attempt.replayable {
         return RetryDecision::Stop(StopReason::BodyNotReplayable);
@@ -298,5 +298,5 @@ fn retry_reason(outcome: &Outcome, config: &RetryConfig) -> Option<RetryReason> 
 #[cfg(test)]
 mod tests;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties;

@@ -12,6 +12,9 @@ pub mod http_date;
 pub mod policy;
 pub mod status;
 
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
 pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
 pub use fetch_error::{classify_fetch_failure, FetchFailure};
 pub use hints::{DelaySource, HeaderSource, RateLimitHint};

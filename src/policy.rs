@@ -238,35 +238,64 @@ pub struct RetryOptions {
     pub total_timeout: Option<f64>,
 }
 
-/// An option that cannot be used, with the option's name as the user wrote it.
+/// An option that cannot be used. Every variant names the option as the user wrote it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    /// The option's path, such as `"retry.limit"`.
-    pub option: &'static str,
-    /// What the option takes.
-    pub expected: &'static str,
-    /// A short description of what was given.
-    pub got: String,
+pub enum ConfigError {
+    /// A known option with a value of the wrong type or out of range.
+    Invalid {
+        /// The option's path, such as `"retry.limit"`.
+        option: &'static str,
+        /// What the option takes.
+        expected: &'static str,
+        /// A short description of what was given.
+        got: String,
+    },
+    /// An option name that does not exist, probably misspelt.
+    Unknown {
+        /// The option's path, such as `"retry.retries"`.
+        option: String,
+        /// The names allowed at that level.
+        known: &'static [&'static str],
+    },
 }
 
 impl ConfigError {
     /// An error for `option`, which takes `expected` and was given `got`.
     pub fn new(option: &'static str, expected: &'static str, got: impl Into<String>) -> ConfigError {
-        ConfigError {
+        ConfigError::Invalid {
             option,
             expected,
             got: got.into(),
+        }
+    }
+
+    /// The path of the option at fault.
+    pub fn option(&self) -> &str {
+        match self {
+            ConfigError::Invalid { option, .. } => option,
+            ConfigError::Unknown { option, .. } => option,
         }
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "option `{}` must be {}, got {}",
-            self.option, self.expected, self.got
-        )
+        match self {
+            ConfigError::Invalid {
+                option,
+                expected,
+                got,
+            } => {
+                write!(f, "option `{option}` must be {expected}, got {got}")
+            }
+            ConfigError::Unknown { option, known } => {
+                write!(
+                    f,
+                    "option `{option}` is not known; the options here are {}",
+                    known.join(", ")
+                )
+            }
+        }
     }
 }
 
@@ -688,7 +717,7 @@ mod tests {
         ];
         for (options, option) in cases {
             let error = RetryConfig::from_options(&options).unwrap_err();
-            assert_eq!(error.option, option, "{options:?}");
+            assert_eq!(error.option(), option, "{options:?}");
             assert!(
                 error
                     .to_string()
@@ -696,6 +725,19 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn unknown_options_are_named_with_the_ones_allowed() {
+        let error = ConfigError::Unknown {
+            option: "retry.retries".into(),
+            known: &["limit", "methods"],
+        };
+        assert_eq!(error.option(), "retry.retries");
+        assert_eq!(
+            error.to_string(),
+            "option `retry.retries` is not known; the options here are limit, methods"
+        );
     }
 
     #[test]

@@ -90,7 +90,7 @@ fn never_retries_501_505_507_or_other_4xx() {
     ] {
         assert_eq!(
             decide_get(status, &[]),
-            RetryDecision::Stop(StopReason::NotRetryable),
+            RetryDecision::Stop(StopReason::Final),
             "{status}"
         );
     }
@@ -101,7 +101,7 @@ fn success_and_redirects_are_final() {
     for status in [0, 200, 201, 202, 204, 207, 301, 302, 304] {
         assert_eq!(
             decide_get(status, &[]),
-            RetryDecision::Stop(StopReason::NotRetryable),
+            RetryDecision::Stop(StopReason::Final),
             "{status}"
         );
     }
@@ -119,7 +119,7 @@ fn the_retried_statuses_can_be_configured() {
         retry(100, RetryReason::RetryableStatus, DelaySource::Backoff)
     );
     let decision = decide(&attempt(1, "GET", response(503, &[])), &config);
-    assert_eq!(decision, RetryDecision::Stop(StopReason::NotRetryable));
+    assert_eq!(decision, RetryDecision::Stop(StopReason::Final));
 }
 
 #[test]
@@ -132,7 +132,7 @@ fn network_errors_and_timeouts_can_be_left_unretried() {
     for outcome in [Outcome::NetworkError, Outcome::Timeout] {
         assert_eq!(
             decide(&attempt(1, "GET", outcome), &config),
-            RetryDecision::Stop(StopReason::NotRetryable)
+            RetryDecision::Stop(StopReason::Final)
         );
     }
 }
@@ -539,7 +539,7 @@ fn the_retried_methods_can_be_configured() {
 #[test]
 fn a_final_status_stops_before_the_limit_or_method_are_considered() {
     let decision = decide(&attempt(99, "POST", response(404, &[])), &config());
-    assert_eq!(decision, RetryDecision::Stop(StopReason::NotRetryable));
+    assert_eq!(decision, RetryDecision::Stop(StopReason::Final));
 }
 
 #[test]
@@ -606,7 +606,7 @@ fn full_jitter_draws_below_the_ceiling_with_the_random_number() {
 #[test]
 fn stop_and_retry_reasons_have_stable_names() {
     let stops = [
-        StopReason::NotRetryable,
+        StopReason::Final,
         StopReason::BodyNotReplayable,
         StopReason::RetryLimit { limit: 1 },
         StopReason::UnsafeMethod,
@@ -629,7 +629,7 @@ fn stop_and_retry_reasons_have_stable_names() {
     assert_eq!(
         names,
         [
-            "not_retryable",
+            "final",
             "body_not_replayable",
             "retry_limit",
             "unsafe_method",

@@ -1,0 +1,292 @@
+/**
+ * commerce-fetch: a drop-in `fetch` for commerce storefronts that knows what every BigCommerce status
+ * means and retries the way BigCommerce asks clients to.
+ *
+ * @example
+ * ```ts
+ * import { createFetch, interpret } from "commerce-fetch";
+ *
+ * const fetch = createFetch({ preset: "storefront", onRetry: (e) => console.log(e) });
+ * const res = await fetch(`https://api.bigcommerce.com/stores/${hash}/v3/catalog/products`, {
+ *   headers: { "X-Auth-Token": token },
+ * });
+ * if (!res.ok) console.log(interpret(res.status).remedies);
+ * ```
+ * @packageDocumentation
+ */
+
+/** The class of a status code. */
+export type StatusCategory =
+  | "informational"
+  | "success"
+  | "redirection"
+  | "client_error"
+  | "server_error"
+  | "unknown";
+
+/** What a status code means when a BigCommerce API sends it. */
+export interface StatusInfo {
+  /** The status code as given. */
+  status: number;
+  /** The reason phrase, such as `"Too Many Requests"`; for unlisted codes, the name of the class. */
+  text: string;
+  /** The class of the code; `"unknown"` outside 100–599. */
+  category: StatusCategory;
+  /** What the code means, in a sentence or two. */
+  meaning: string;
+  /** Whether the same request can succeed later: true for 408, 429, 500, 502, 503 and 504. */
+  retryable: boolean;
+  /** What usually leads to this code. */
+  causes: string[];
+  /** What to do about it. */
+  remedies: string[];
+}
+
+/**
+ * Describes an HTTP status. Every code BigCommerce documents has its own entry (plus 408, 502 and 504);
+ * any other integer is described from its class.
+ *
+ * @throws TypeError when `status` is not an integer.
+ * @example
+ * ```ts
+ * interpret(429).remedies[0]; // "Wait for X-Rate-Limit-Time-Reset-Ms, …"
+ * ```
+ */
+export function interpret(status: number): StatusInfo;
+
+/** Where a wait came from. */
+export type DelaySource = "x-rate-limit-time-reset-ms" | "x-retry-after" | "retry-after" | "backoff";
+
+/** Why another attempt is made. */
+export type RetryReason =
+  | "rate_limited"
+  | "request_timeout"
+  | "server_error"
+  | "retryable_status"
+  | "network_error"
+  | "timeout";
+
+/** Why no further attempt is made. */
+export type StopReason =
+  | "final"
+  | "body_not_replayable"
+  | "retry_limit"
+  | "unsafe_method"
+  | "hint_exceeds_max"
+  | "hint_past_deadline"
+  | "deadline";
+
+/** Passed to `onRetry` before each wait. */
+export interface RetryEvent {
+  /** The attempt that just failed: 1 for the first. */
+  attempt: number;
+  /** How long the wait before the next attempt is, in milliseconds. */
+  delayMs: number;
+  /** Why the request is retried. */
+  reason: RetryReason;
+  /** The status of the failed attempt, when a response came. */
+  status?: number;
+  /** Which header set the wait, or `"backoff"`. */
+  source: DelaySource;
+}
+
+/** One attempt in a retry history. Never contains headers, URLs or bodies. */
+export interface TraceEntry {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The response status, when a response came. */
+  status?: number;
+  /** What went wrong when no response came. */
+  error?: "network_error" | "timeout";
+  /** Milliseconds from the start of the call to this decision. */
+  elapsedMs: number;
+  /** Whether another attempt followed. */
+  decision: "retry" | "stop";
+  /** The wait before the next attempt (0 on a stop). */
+  delayMs: number;
+  /** Why: a {@link RetryReason} on a retry, a {@link StopReason} on a stop. */
+  reason: RetryReason | StopReason;
+  /** Where the wait came from; on a stop, the header whose hint caused it. */
+  source?: DelaySource;
+  /** On a stop caused by a server hint: the wait the server asked for. */
+  hintMs?: number;
+}
+
+/** The retry history of a call. */
+export interface RetryDetails {
+  /** Attempts made, the first included. */
+  attempts: number;
+  /** Why the retries stopped. */
+  reason: StopReason;
+  /** One entry per attempt. */
+  trace: TraceEntry[];
+  /** When a server hint stopped the retries: the wait it asked for. */
+  hintMs?: number;
+  /** When a server hint stopped the retries: the header it came from. */
+  source?: DelaySource;
+}
+
+/** Backoff between attempts when the server gives no wait hint: `baseMs × 2^(n−1)`, capped. */
+export interface BackoffOptions {
+  /**
+   * The ceiling of the first wait, in milliseconds.
+   * @default 200 (storefront), 120000 (background)
+   */
+  baseMs?: number;
+  /**
+   * No backoff wait is longer than this, in milliseconds.
+   * @default 2000 (storefront), 600000 (background)
+   */
+  maxMs?: number;
+  /**
+   * `"full"`: anywhere from 0 to the ceiling. `"equal"`: from half the ceiling to all of it, so waits
+   * never shrink. `"none"`: exactly the ceiling. A 429 without hints always waits at least half.
+   * @default "full" (storefront), "equal" (background)
+   */
+  jitter?: "full" | "equal" | "none";
+}
+
+/** When and how often to retry. */
+export interface RetryOptions {
+  /**
+   * Retries after the first attempt; `0` turns retries off.
+   * @default 2 (storefront); 4, and 9 for 429 (background)
+   */
+  limit?: number;
+  /**
+   * Methods that are retried after a response or a network error. Any method is retried after a 429;
+   * a POST or PATCH is also retried when it carries an `Idempotency-Key` header or `idempotent: true`.
+   * @default ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY"]
+   */
+  methods?: string[];
+  /**
+   * Statuses that are retried. 501, 505, 507 and other 4xx never help.
+   * @default [408, 429, 500, 502, 503, 504]
+   */
+  statusCodes?: number[];
+  /** Backoff when the server gives no wait hint. */
+  backoff?: BackoffOptions;
+  /**
+   * The longest wait a server may ask for (`X-Rate-Limit-Time-Reset-Ms` on 429, `X-Retry-After`,
+   * `Retry-After`). A longer hint stops at once: the call resolves with that response, and
+   * {@link retryInfo} reports `reason: "hint_exceeds_max"` with the hint.
+   * @default 2000 (storefront), 300000 (background)
+   */
+  maxRetryAfterMs?: number;
+}
+
+/** Options of {@link createFetch}. Unknown names throw, so a typo cannot go unnoticed. */
+export interface CreateFetchOptions {
+  /**
+   * The `fetch` to wrap.
+   * @default globalThis.fetch, looked up at each call
+   */
+  fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /**
+   * Defaults for the rest: `"storefront"` (a shopper is waiting: 2 retries, waits under 2 s, 6 s in all)
+   * or `"background"` (jobs: BigCommerce's advice of 3–5 retries a minute or more apart, ~10 attempts on 429).
+   * @default "storefront"
+   */
+  preset?: "storefront" | "background";
+  /**
+   * A retry limit, `false` for none, or detailed options.
+   * @default the preset's
+   */
+  retry?: number | false | RetryOptions;
+  /**
+   * Milliseconds allowed for each attempt to receive its response headers; `false` for no limit.
+   * @default 3000 (storefront), 60000 (background)
+   */
+  timeout?: number | false;
+  /**
+   * Milliseconds allowed for the whole call, waits included; `false` for no limit.
+   * @default 6000 (storefront), 3600000 (background)
+   */
+  totalTimeout?: number | false;
+  /** Called before each wait. A throw rejects the call with that error. */
+  onRetry?: (event: RetryEvent) => void;
+}
+
+/** `RequestInit` with one addition: `idempotent: true` marks a POST or PATCH as safe to repeat. */
+export interface CommerceRequestInit extends RequestInit {
+  /** The request is safe to repeat (the server deduplicates it), so it may be retried like a GET. */
+  idempotent?: boolean;
+}
+
+/** A function with `fetch`'s signature. */
+export type CommerceFetch = (input: RequestInfo | URL, init?: CommerceRequestInit) => Promise<Response>;
+
+/**
+ * A drop-in `fetch` that retries as BigCommerce asks. It resolves with the final `Response`, whatever
+ * its status (as `fetch` does); rejects with {@link NetworkError} or {@link TimeoutError} when no
+ * response came, and with the signal's reason when the caller aborts, also during a wait.
+ *
+ * @throws TypeError naming the option, when an option is invalid.
+ */
+export function createFetch(options?: CreateFetchOptions): CommerceFetch;
+
+/** The retry history of a response returned after retries, or `undefined` when it needed none. */
+export function retryInfo(response: Response): RetryDetails | undefined;
+
+/** Fields shared by commerce-fetch errors. */
+export interface CommerceFetchErrorFields {
+  /** Attempts made, the first included. */
+  readonly attempts: number;
+  /** Why the retries stopped. */
+  readonly reason: StopReason | undefined;
+  /** One entry per attempt. */
+  readonly trace: TraceEntry[];
+  /** When a server hint stopped the retries: the wait it asked for. */
+  readonly hintMs?: number;
+  /** When a server hint stopped the retries: the header it came from. */
+  readonly source?: DelaySource;
+}
+
+/** No response arrived: the connection failed on every attempt allowed. `cause` is fetch's error. */
+export class NetworkError extends Error implements CommerceFetchErrorFields {
+  readonly name: "NetworkError";
+  readonly attempts: number;
+  readonly reason: StopReason | undefined;
+  readonly trace: TraceEntry[];
+  readonly hintMs?: number;
+  readonly source?: DelaySource;
+}
+
+/** No response arrived within `timeout` or `totalTimeout`. */
+export class TimeoutError extends Error implements CommerceFetchErrorFields {
+  readonly name: "TimeoutError";
+  readonly attempts: number;
+  readonly reason: StopReason | undefined;
+  readonly trace: TraceEntry[];
+  readonly hintMs?: number;
+  readonly source?: DelaySource;
+}
+
+/** A response with an error status, with its interpretation. */
+export class ApiError extends Error implements CommerceFetchErrorFields {
+  readonly name: "ApiError";
+  readonly status: number;
+  readonly info: StatusInfo | undefined;
+  readonly attempts: number;
+  readonly reason: StopReason | undefined;
+  readonly trace: TraceEntry[];
+  readonly hintMs?: number;
+  readonly source?: DelaySource;
+}
+
+/** True for a commerce-fetch `NetworkError`, from any copy of the package. */
+export function isNetworkError(error: unknown): error is NetworkError;
+/** True for a commerce-fetch `TimeoutError`, from any copy of the package. */
+export function isTimeoutError(error: unknown): error is TimeoutError;
+/** True for a commerce-fetch `ApiError`, from any copy of the package. */
+export function isApiError(error: unknown): error is ApiError;
+
+/**
+ * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`. The default entry
+ * points load it themselves; this is for hosts that load it their own way (`commerce-fetch/manual`).
+ * Safe to call more than once.
+ */
+export function init(moduleOrSource?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
+
+/** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
+export function initSync(moduleOrBytes: WebAssembly.Module | BufferSource): void;

@@ -1,0 +1,72 @@
+// The public API, shared by every entry point. The entry points differ only in how they load the wasm.
+
+import glueInit, {
+  Client,
+  initSync as glueInitSync,
+  interpret as wasmInterpret,
+} from "../dist/commerce_fetch.js";
+import { NetworkError, TimeoutError } from "./errors.js";
+
+export {
+  ApiError,
+  isApiError,
+  isNetworkError,
+  isTimeoutError,
+  NetworkError,
+  TimeoutError,
+} from "./errors.js";
+
+let ready = false;
+const retryInfos = new WeakMap();
+
+// Called by the wasm: it builds errors and records retry histories through these, so that the error
+// classes stay plain JavaScript.
+const hooks = {
+  makeError(kind, message, details) {
+    return kind === "TimeoutError" ? new TimeoutError(message, details) : new NetworkError(message, details);
+  },
+  annotate(response, details) {
+    retryInfos.set(response, details);
+  },
+};
+
+function assertReady(caller) {
+  if (!ready) {
+    throw new Error(
+      `commerce-fetch: ${caller}() was called before the WebAssembly module was loaded; ` +
+        "await init() (or call initSync()) first, or import the package's default entry, which loads it itself",
+    );
+  }
+}
+
+/** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
+export function initSync(moduleOrBytes) {
+  glueInitSync({ module: moduleOrBytes });
+  ready = true;
+}
+
+/** Loads the wasm from a `WebAssembly.Module`, bytes, a URL or a `Response`. Safe to call more than once. */
+export async function init(moduleOrSource) {
+  await glueInit(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource });
+  ready = true;
+}
+
+/** What an HTTP status means, from a BigCommerce API. */
+export function interpret(status) {
+  assertReady("interpret");
+  return wasmInterpret(status);
+}
+
+/** A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. */
+export function createFetch(options) {
+  assertReady("createFetch");
+  const client = new Client(options, hooks);
+  return function commerceFetch(input, init) {
+    return client.fetch(input, init);
+  };
+}
+
+/** The retry history of a response returned after retries, or `undefined` if it needed none. */
+export function retryInfo(response) {
+  return retryInfos.get(response);
+}

@@ -1,0 +1,8 @@
+// Next.js and Vercel edge routes: `?module` gives a compiled WebAssembly.Module, possibly from another
+// realm (the build patches the loader so that such a module is accepted).
+import wasmModule from "../dist/commerce_fetch_bg.wasm?module";
+import { initSync } from "./api.js";
+
+initSync(wasmModule);
+
+export * from "./api.js";

@@ -1,0 +1,119 @@
+//! What the loop needs to know about the caller's request, read once per call, and how to send it
+//! again: body replay, the idempotency mark, and the caller's abort signal.
+
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortSignal, Headers, ReadableStream, Request};
+
+use super::js::{abort_signal_any, get, set};
+use super::timers::AbortListener;
+use crate::policy::RetryConfig;
+
+/// The header that marks a POST or PATCH as safe to repeat (IETF draft "The Idempotency-Key HTTP
+/// Header Field"); the server deduplicates requests that carry the same key.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The caller's `(input, init)` and what was learnt from them.
+pub struct PreparedRequest {
+    input: JsValue,
+    init: JsValue,
+    /// The method, as given (the core compares without regard to case).
+    pub method: String,
+    /// Marked safe to repeat by `init.idempotent === true` or an `Idempotency-Key` header.
+    pub idempotent: bool,
+    /// False when the body is a stream, which can be read only once.
+    pub replayable: bool,
+    /// The caller's signal: `init.signal`, else the `Request`'s own.
+    pub signal: Option<AbortSignal>,
+    /// A `Request` with a body is cloned for every attempt, since sending it uses the body up.
+    clone_input: bool,
+}
+
+impl PreparedRequest {
+    /// Reads the request. Never fails: anything unreadable is left for `fetch` to reject.
+    pub fn new(input: JsValue, init: JsValue, config: &RetryConfig) -> PreparedRequest {
+        let request = input.dyn_ref::<Request>();
+        let method = get(&init, "method")
+            .as_string()
+            .or_else(|| request.map(Request::method))
+            .unwrap_or_else(|| "GET".to_owned());
+        let body = get(&init, "body");
+        let replayable = !body.is_instance_of::<ReadableStream>();
+        let clone_input = body.is_undefined() && request.is_some_and(|r| r.body().is_some());
+        // The mark is only read when the method alone would not allow a retry.
+        let idempotent = !config.methods.contains(&method)
+            && (get(&init, "idempotent").as_bool() == Some(true) || has_idempotency_key(&init, request));
+        let signal = match get(&init, "signal") {
+            signal if signal.is_undefined() => request.map(Request::signal),
+            signal => signal.dyn_into::<AbortSignal>().ok(),
+        };
+        PreparedRequest {
+            input,
+            init,
+            method,
+            idempotent,
+            replayable,
+            signal,
+            clone_input,
+        }
+    }
+
+    /// The `(input, init)` for one attempt, sending `signal` (when given) in place of the caller's.
+    pub fn for_attempt(&self, signal: Option<&AbortSignal>) -> Result<(JsValue, JsValue), JsValue> {
+        let input = match self.input.dyn_ref::<Request>() {
+            Some(request) if self.clone_input => request.clone()?.into(),
+            _ => self.input.clone(),
+        };
+        let Some(signal) = signal else {
+            return Ok((input, self.init.clone()));
+        };
+        let init = Object::new();
+        if self.init.is_object() {
+            Object::assign(&init, self.init.unchecked_ref());
+        }
+        set(&init, "signal", signal);
+        Ok((input, init.into()))
+    }
+}
+
+/// A signal that aborts when either the caller's signal or the attempt's own does. `AbortSignal.any`
+/// keeps the link for as long as the response body is read; where it is missing, a listener forwards
+/// the caller's abort until the attempt ends.
+pub fn combine_signals(
+    caller: Option<&AbortSignal>,
+    attempt: &web_sys::AbortController,
+) -> (AbortSignal, Option<AbortListener>) {
+    let Some(caller) = caller else {
+        return (attempt.signal(), None);
+    };
+    let both: Array = [caller.clone(), attempt.signal()].into_iter().collect();
+    if let Ok(signal) = abort_signal_any(&both) {
+        return (signal, None);
+    }
+    let (from, to) = (caller.clone(), attempt.clone());
+    let listener = AbortListener::listen(caller, move || to.abort_with_reason(&from.reason()));
+    (attempt.signal(), Some(listener))
+}
+
+fn has_idempotency_key(init: &JsValue, request: Option<&Request>) -> bool {
+    let headers = get(init, "headers");
+    if headers.is_undefined() {
+        return request.is_some_and(|r| r.headers().has(IDEMPOTENCY_KEY).unwrap_or(false));
+    }
+    if let Some(headers) = headers.dyn_ref::<Headers>() {
+        return headers.has(IDEMPOTENCY_KEY).unwrap_or(false);
+    }
+    if let Some(pairs) = headers.dyn_ref::<Array>() {
+        return pairs.iter().any(|pair| is_idempotency_key(&get(&pair, "0")));
+    }
+    match headers.dyn_ref::<Object>() {
+        Some(record) => Object::keys(record).iter().any(|key| is_idempotency_key(&key)),
+        None => false,
+    }
+}
+
+fn is_idempotency_key(name: &JsValue) -> bool {
+    name.as_string()
+        .is_some_and(|name| name.eq_ignore_ascii_case(IDEMPOTENCY_KEY))
+}

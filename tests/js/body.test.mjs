@@ -1,0 +1,87 @@
+// Request bodies are sent again, byte for byte, on every attempt; a stream is sent once.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { createFetch, retryInfo } from "../../pkg/src/node.js";
+import { startServer } from "./server.mjs";
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(() => server.close());
+
+const quick = { backoff: { baseMs: 1, maxMs: 4 } };
+
+/** Multipart bodies differ only in their random boundary; compare them without it. */
+const withoutBoundary = (r) => r.body.replaceAll(/-{2,}[-\w]*\d[-\w]*/g, "--boundary");
+
+async function putTwice(path, body, extra = {}) {
+  server.route(path, { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: quick })(server.url(path), { method: "PUT", body, ...extra });
+  assert.equal(res.status, 200);
+  const received = server.received(path);
+  assert.equal(received.length, 2, `${path}: two attempts`);
+  if (body instanceof FormData) {
+    assert.equal(withoutBoundary(received[0]), withoutBoundary(received[1]), `${path}: same form both times`);
+  } else {
+    assert.equal(received[0].bodyHash, received[1].bodyHash, `${path}: same body both times`);
+  }
+  return received;
+}
+
+test("a string body is replayed on a PUT retry", async () => {
+  const [first] = await putTwice("/string", "plain text");
+  assert.equal(first.body, "plain text");
+});
+
+test("a JSON body is replayed on a PUT retry", async () => {
+  const [, second] = await putTwice("/json", JSON.stringify({ name: "Shirt", price: 10 }), {
+    headers: { "content-type": "application/json" },
+  });
+  assert.deepEqual(JSON.parse(second.body), { name: "Shirt", price: 10 });
+  assert.equal(second.headers["content-type"], "application/json");
+});
+
+test("a Uint8Array body is replayed on a PUT retry", async () => {
+  const [first] = await putTwice("/bytes", new Uint8Array([0, 1, 2, 250, 255]));
+  assert.equal(first.headers["content-length"], "5");
+});
+
+test("a FormData body is replayed on a PUT retry", async () => {
+  const form = new FormData();
+  form.append("name", "Shirt");
+  form.append("file", new Blob(["abc"]), "a.txt");
+  const [, second] = await putTwice("/form", form);
+  assert.match(second.body, /name="name"\r\n\r\nShirt/);
+  assert.match(second.body, /filename="a.txt"/);
+});
+
+test("a Request with a body is replayed on retry", async () => {
+  server.route("/request", { status: 502 }, { status: 200 });
+  const request = new Request(server.url("/request"), { method: "PUT", body: "from a Request" });
+  const res = await createFetch({ retry: quick })(request);
+  assert.equal(res.status, 200);
+  assert.deepEqual(
+    server.received("/request").map((r) => r.body),
+    ["from a Request", "from a Request"],
+  );
+});
+
+test("a stream body is sent once and not retried", async () => {
+  server.route("/stream", { status: 503 }, { status: 200 });
+  const stream = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode("streamed"));
+      controller.close();
+    },
+  });
+  const res = await createFetch({ retry: quick })(server.url("/stream"), {
+    method: "PUT",
+    body: stream,
+    duplex: "half",
+  });
+  assert.equal(res.status, 503);
+  assert.equal(server.received("/stream").length, 1);
+  assert.equal(server.received("/stream")[0].body, "streamed");
+  assert.equal(retryInfo(res).reason, "body_not_replayable");
+});

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createFetch, interpret } from "../../pkg/src/node.js";
+
+test("bad options throw a TypeError naming the option when createFetch is called", () => {
+  const cases = [
+    [{ retry: -1 }, "retry.limit"],
+    [{ retry: { limit: 1.5 } }, "retry.limit"],
+    [{ preset: "fast" }, "preset"],
+    [{ fetch: "fetch" }, "fetch"],
+    [{ timeout: "10s" }, "timeout"],
+    [{ timeout: 0 }, "timeout"],
+    [{ totalTimeout: -5 }, "totalTimeout"],
+    [{ onRetry: 1 }, "onRetry"],
+    [{ retry: "3" }, "retry"],
+    [{ retry: { methods: ["GET", "FETCH"] } }, "retry.methods"],
+    [{ retry: { methods: "GET" } }, "retry.methods"],
+    [{ retry: { statusCodes: [429, 99] } }, "retry.statusCodes"],
+    [{ retry: { backoff: { baseMs: "1s" } } }, "retry.backoff.baseMs"],
+    [{ retry: { backoff: { jitter: "random" } } }, "retry.backoff.jitter"],
+    [{ retry: { maxRetryAfterMs: Number.NaN } }, "retry.maxRetryAfterMs"],
+    [{ retries: 3 }, "retries"],
+    [{ retry: { limits: 3 } }, "retry.limits"],
+    [{ retry: { backoff: { base: 1 } } }, "retry.backoff.base"],
+    [42, "options"],
+    [[], "options"],
+  ];
+  for (const [options, name] of cases) {
+    assert.throws(
+      () => createFetch(options),
+      (error) => error instanceof TypeError && error.message.includes(`\`${name}\``),
+      `${JSON.stringify(options)} should name ${name}`,
+    );
+  }
+  // The module is still usable after all those throws.
+  assert.equal(typeof createFetch({ preset: "background" }), "function");
+  assert.equal(interpret(429).retryable, true);
+});
+
+test("valid options are accepted, including turning timeouts off", () => {
+  for (const options of [
+    undefined,
+    null,
+    {},
+    { retry: false },
+    { retry: 3 },
+    { timeout: false, totalTimeout: false },
+    { timeout: Number.POSITIVE_INFINITY },
+    { retry: { limit: 0, methods: ["get", "POST"], statusCodes: [503], maxRetryAfterMs: 0 } },
+    { retry: { backoff: { baseMs: 0, maxMs: 0, jitter: "none" } } },
+    { preset: "storefront", onRetry: () => {}, fetch: globalThis.fetch },
+  ]) {
+    assert.equal(typeof createFetch(options), "function", JSON.stringify(options));
+  }
+});
+
+test("the returned function has fetch's shape", async () => {
+  const f = createFetch({ retry: 0 });
+  assert.equal(f.length, 2);
+  const pending = f("http://127.0.0.1:1/");
+  assert.ok(pending instanceof Promise);
+  await assert.rejects(pending, { name: "NetworkError" });
+});

@@ -1,0 +1,244 @@
+// createFetch against a real loopback server: attempts counted by the server, waits measured there.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  createFetch,
+  isNetworkError,
+  isTimeoutError,
+  NetworkError,
+  retryInfo,
+  TimeoutError,
+} from "../../pkg/src/node.js";
+import { gaps, startServer } from "./server.mjs";
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(() => server.close());
+
+/** Short backoff so that tests run in milliseconds; the waits under test come from the server. */
+const quick = { backoff: { baseMs: 1, maxMs: 4 } };
+const TOLERANCE_MS = 40;
+
+test("a 429 waits X-Rate-Limit-Time-Reset-Ms, then succeeds", async () => {
+  server.route(
+    "/reset",
+    { status: 429, headers: { "x-rate-limit-time-reset-ms": "150" } },
+    { status: 200, body: "ok" },
+  );
+  const events = [];
+  const res = await createFetch({ retry: quick, onRetry: (e) => events.push(e) })(server.url("/reset"));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), "ok");
+  assert.equal(server.received("/reset").length, 2);
+  const [gap] = gaps(server.received("/reset"));
+  assert.ok(gap >= 150 && gap < 150 + TOLERANCE_MS * 3, `waited ${gap} ms`);
+  assert.deepEqual(events, [
+    { attempt: 1, delayMs: 150, reason: "rate_limited", status: 429, source: "x-rate-limit-time-reset-ms" },
+  ]);
+});
+
+test("a 429 with reset-ms and X-Retry-After waits the longer", async () => {
+  server.route(
+    "/both",
+    { status: 429, headers: { "x-rate-limit-time-reset-ms": "20", "x-retry-after": "1" } },
+    { status: 200 },
+  );
+  const events = [];
+  await createFetch({ retry: quick, onRetry: (e) => events.push(e) })(server.url("/both"));
+  assert.equal(events[0].delayMs, 1000);
+  assert.equal(events[0].source, "x-retry-after");
+  assert.ok(gaps(server.received("/both"))[0] >= 1000);
+});
+
+test("500, 500, 200 ends with the 200 after three attempts and records the history", async () => {
+  server.route("/flaky", { status: 500 }, { status: 500 }, { status: 200, body: "fine" });
+  const res = await createFetch({ retry: quick })(server.url("/flaky"));
+  assert.equal(res.status, 200);
+  assert.equal(server.received("/flaky").length, 3);
+  const info = retryInfo(res);
+  assert.equal(info.attempts, 3);
+  assert.deepEqual(
+    info.trace.map((t) => [t.attempt, t.status, t.decision, t.reason, t.source]),
+    [
+      [1, 500, "retry", "server_error", "backoff"],
+      [2, 500, "retry", "server_error", "backoff"],
+      [3, 200, "stop", "final", undefined],
+    ],
+  );
+});
+
+test("a response that needed no retry has no history", async () => {
+  server.route("/plain", { status: 200 });
+  const res = await createFetch()(server.url("/plain"));
+  assert.equal(retryInfo(res), undefined);
+});
+
+test("a POST is not retried after a 500 and the write reaches the server once", async () => {
+  server.route("/orders", { status: 500 }, { status: 201 });
+  const res = await createFetch({ retry: quick })(server.url("/orders"), { method: "POST", body: "{}" });
+  assert.equal(res.status, 500);
+  assert.equal(server.received("/orders").length, 1);
+  assert.equal(retryInfo(res).reason, "unsafe_method");
+});
+
+test("a POST is retried after a 429, which BigCommerce sends before doing anything", async () => {
+  server.route("/carts", { status: 429, headers: { "x-rate-limit-time-reset-ms": "5" } }, { status: 201 });
+  const res = await createFetch({ retry: quick })(server.url("/carts"), { method: "POST", body: '{"a":1}' });
+  assert.equal(res.status, 201);
+  const received = server.received("/carts");
+  assert.equal(received.length, 2);
+  assert.equal(received[1].body, '{"a":1}');
+});
+
+test("a POST with an Idempotency-Key header or idempotent: true is retried after a 503", async () => {
+  for (const init of [
+    { headers: { "Idempotency-Key": "k-1" } },
+    { headers: [["idempotency-key", "k-2"]] },
+    { headers: new Headers({ "IDEMPOTENCY-KEY": "k-3" }) },
+    { idempotent: true },
+  ]) {
+    server.route("/marked", { status: 503 }, { status: 201 });
+    const before = server.received("/marked").length;
+    const res = await createFetch({ retry: quick })(server.url("/marked"), {
+      method: "POST",
+      body: "x",
+      ...init,
+    });
+    assert.equal(res.status, 201, JSON.stringify(init));
+    assert.equal(server.received("/marked").length - before, 2);
+  }
+});
+
+test("501 and 507 are never retried", async () => {
+  for (const status of [501, 507, 404, 422]) {
+    server.route(`/never-${status}`, { status });
+    const res = await createFetch({ retry: quick })(server.url(`/never-${status}`));
+    assert.equal(res.status, status);
+    assert.equal(server.received(`/never-${status}`).length, 1);
+  }
+});
+
+test("a hint beyond maxRetryAfterMs stops at once and reports the hint", async () => {
+  server.route("/long", { status: 429, headers: { "x-rate-limit-time-reset-ms": "15000" } });
+  const res = await createFetch({ retry: { ...quick, maxRetryAfterMs: 1000 } })(server.url("/long"));
+  assert.equal(res.status, 429);
+  assert.equal(server.received("/long").length, 1);
+  const info = retryInfo(res);
+  assert.equal(info.reason, "hint_exceeds_max");
+  assert.equal(info.hintMs, 15000);
+  assert.equal(info.source, "x-rate-limit-time-reset-ms");
+});
+
+test("a hint that would end past totalTimeout stops at once", async () => {
+  server.route("/deadline", { status: 503, headers: { "retry-after": "2" } });
+  const started = performance.now();
+  const res = await createFetch({ retry: { ...quick, maxRetryAfterMs: 5000 }, totalTimeout: 1000 })(
+    server.url("/deadline"),
+  );
+  assert.ok(performance.now() - started < 500, "did not wait for the hint");
+  assert.equal(retryInfo(res).reason, "hint_past_deadline");
+  assert.equal(retryInfo(res).hintMs, 2000);
+});
+
+test("retry: 0 turns retries off", async () => {
+  server.route("/off", { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: 0 })(server.url("/off"));
+  assert.equal(res.status, 503);
+  assert.equal(server.received("/off").length, 1);
+});
+
+test("a refused connection rejects with a NetworkError carrying attempts, trace and cause", async () => {
+  const closed = await startServer();
+  const url = closed.url("/gone");
+  await closed.close();
+  const error = await createFetch({ retry: { ...quick, limit: 2 } })(url).catch((e) => e);
+  assert.ok(error instanceof NetworkError && error instanceof Error);
+  assert.ok(isNetworkError(error) && !isTimeoutError(error));
+  assert.equal(error.name, "NetworkError");
+  assert.equal(error.attempts, 3);
+  assert.equal(error.reason, "retry_limit");
+  assert.deepEqual(
+    error.trace.map((t) => [t.error, t.decision]),
+    [
+      ["network_error", "retry"],
+      ["network_error", "retry"],
+      ["network_error", "stop"],
+    ],
+  );
+  assert.equal(error.cause.name, "TypeError");
+});
+
+test("a connection closed before the response is retried", async () => {
+  server.route("/reset-conn", { destroy: true }, { status: 200, body: "second" });
+  const res = await createFetch({ retry: quick })(server.url("/reset-conn"));
+  assert.equal(await res.text(), "second");
+  assert.equal(server.received("/reset-conn").length, 2);
+});
+
+test("a hanging attempt times out and is retried; the last timeout rejects with a TimeoutError", async () => {
+  server.route("/slow", { hang: true }, { status: 200, body: "late" });
+  const res = await createFetch({ retry: quick, timeout: 100 })(server.url("/slow"));
+  assert.equal(await res.text(), "late");
+  assert.equal(retryInfo(res).trace[0].error, "timeout");
+
+  server.route("/hang", { hang: true });
+  const started = performance.now();
+  const error = await createFetch({ retry: { ...quick, limit: 1 }, timeout: 100 })(server.url("/hang")).catch(
+    (e) => e,
+  );
+  const took = performance.now() - started;
+  assert.ok(error instanceof TimeoutError, String(error));
+  assert.equal(error.attempts, 2);
+  assert.ok(took >= 200 && took < 200 + TOLERANCE_MS * 5, `took ${took} ms`);
+});
+
+test("totalTimeout bounds the whole call, waits included", async () => {
+  server.route("/always-busy", { status: 503 });
+  const started = performance.now();
+  const res = await createFetch({
+    retry: { limit: 50, backoff: { baseMs: 100, maxMs: 100, jitter: "none" } },
+    totalTimeout: 500,
+  })(server.url("/always-busy"));
+  const took = performance.now() - started;
+  assert.equal(res.status, 503);
+  assert.ok(took < 500 + TOLERANCE_MS * 2, `took ${took} ms`);
+  assert.equal(retryInfo(res).reason, "deadline");
+});
+
+test("messages and traces never carry credentials", async () => {
+  const secret = "s3cr3t-token-value";
+  const closed = await startServer();
+  const url = `${closed.url("/login/token/")}${secret}?access_token=${secret}`;
+  await closed.close();
+  const error = await createFetch({ retry: quick })(url, {
+    headers: { "X-Auth-Token": secret, Authorization: `Bearer ${secret}`, Cookie: `s=${secret}` },
+  }).catch((e) => e);
+  assert.ok(isNetworkError(error));
+  const visible = JSON.stringify({ message: error.message, trace: error.trace, stack: error.stack });
+  assert.ok(!visible.includes(secret), visible);
+});
+
+test("onRetry throwing rejects the call with that error", async () => {
+  server.route("/hook", { status: 503 }, { status: 200 });
+  const boom = new Error("from onRetry");
+  const error = await createFetch({
+    retry: quick,
+    onRetry: () => {
+      throw boom;
+    },
+  })(server.url("/hook")).catch((e) => e);
+  assert.equal(error, boom);
+});
+
+test("a custom fetch is used for every attempt", async () => {
+  let calls = 0;
+  const fake = async () => {
+    calls += 1;
+    return new Response(null, { status: calls < 2 ? 502 : 204 });
+  };
+  const res = await createFetch({ fetch: fake, retry: quick })("https://example.invalid/x");
+  assert.equal(res.status, 204);
+  assert.equal(calls, 2);
+});
