@@ -31,6 +31,9 @@ const MISUSE_FRAGMENTS: &[&str] = &[
     "includes credentials",      // URLs with user:password@
     "invalid header",            // Node, Deno: a header name or value that is not allowed
     "duplex option is required", // Node: a stream body without duplex
+    "already been read",         // Node: a Request whose body was used
+    "already been consumed",     // Firefox
+    "already been used",         // Chromium, WebKit
 ];
 
 /// Classifies a rejection of `fetch` from the error's `name` and `message`.
@@ -86,6 +89,9 @@ mod tests {
             "Request cannot be constructed from a URL that includes credentials: http://a:b@x/",
             "RequestInit: duplex option is required when sending a body.",
             "Headers.append: \"a b\" is an invalid header name.",
+            "Body is unusable: Body has already been read",
+            "Request.text: Body has already been consumed.",
+            "Failed to execute 'fetch' on 'Window': Cannot construct a Request with a Request object that has already been used.",
         ] {
             assert_eq!(
                 classify_fetch_failure("TypeError", message),

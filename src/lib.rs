@@ -13,7 +13,7 @@ pub mod policy;
 pub mod status;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
 pub use fetch_error::{classify_fetch_failure, FetchFailure};

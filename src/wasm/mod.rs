@@ -10,3 +10,6 @@ mod options;
 mod request;
 mod status;
 mod timers;
+
+pub use client::Client;
+pub use status::interpret;

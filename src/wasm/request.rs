@@ -40,7 +40,11 @@ impl PreparedRequest {
             .unwrap_or_else(|| "GET".to_owned());
         let body = get(&init, "body");
         let replayable = !body.is_instance_of::<ReadableStream>();
-        let clone_input = body.is_undefined() && request.is_some_and(|r| r.body().is_some());
+        // Firefox has no `Request.body`, so any method that may carry a body counts as having one.
+        let may_have_body = |r: &Request| {
+            r.body().is_some() || !matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD")
+        };
+        let clone_input = body.is_undefined() && request.is_some_and(may_have_body);
         // The mark is only read when the method alone would not allow a retry.
         let idempotent = !config.methods.contains(&method)
             && (get(&init, "idempotent").as_bool() == Some(true) || has_idempotency_key(&init, request));
