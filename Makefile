@@ -33,7 +33,8 @@ build: tools
 	bash scripts/build.sh
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci pkg/src tests/js scripts
+	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types scripts www
+	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ## The package's JavaScript API in Node, against a loopback server.
 test-js: build

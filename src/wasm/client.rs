@@ -7,7 +7,7 @@ use js_sys::{Array, Date, Function, Math, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortController, AbortSignal, Headers, Response};
+use web_sys::{AbortController, AbortSignal, Headers, ReadableStream, Response};
 
 use super::js::{error_name_and_message, get, global_fetch, set, to_promise, type_error};
 use super::options::ClientOptions;
@@ -65,7 +65,8 @@ impl Client {
 
 /// How one attempt ended, as the loop sees it.
 enum AttemptEnd {
-    Response(Response),
+    /// A response and its status (read once: it may be a look-alike with getters).
+    Response(Response, u16),
     NetworkError(JsValue),
     Timeout(JsValue),
     /// Rejected with this value and nothing more to do: the caller aborted, or the request is invalid.
@@ -87,7 +88,7 @@ impl Inner {
     }
 
     async fn run(&self, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
-        let request = PreparedRequest::new(input, init, self.config());
+        let request = PreparedRequest::new(input, init, self.config())?;
         let started = Date::now();
         let mut trace: Vec<TraceEntry> = Vec::new();
         let mut number: u32 = 0;
@@ -99,8 +100,7 @@ impl Inner {
             let budget = self.attempt_budget(elapsed_since(started));
             let (outcome, response, cause) = match self.attempt(&request, budget).await {
                 AttemptEnd::Final(error) => return Err(error),
-                AttemptEnd::Response(response) => {
-                    let status = response.status();
+                AttemptEnd::Response(response, status) => {
                     if !self.config().retries_status(status) {
                         // The common path: a final status, returned without reading any header.
                         if !trace.is_empty() {
@@ -217,10 +217,12 @@ impl Inner {
             Err(error) => Err(error),
         };
         match settled {
-            Ok(value) if is_response_like(&value) => AttemptEnd::Response(value.unchecked_into()),
-            Ok(_) => AttemptEnd::Final(type_error(
-                "commerce-fetch: fetch resolved with something that is not a Response",
-            )),
+            Ok(value) => match response_status(&value) {
+                Some(status) => AttemptEnd::Response(value.unchecked_into(), status),
+                None => AttemptEnd::Final(type_error(
+                    "commerce-fetch: fetch resolved with something that is not a Response",
+                )),
+            },
             Err(error) => {
                 if let Some(caller) = request.signal.as_ref().filter(|s| s.aborted()) {
                     return AttemptEnd::Final(caller.reason());
@@ -359,9 +361,13 @@ fn elapsed_since(started: f64) -> u64 {
     }
 }
 
-/// A `Response`, possibly from another realm or a polyfill: a numeric `status` and a `headers` object.
-fn is_response_like(value: &JsValue) -> bool {
-    get(value, "status").as_f64().is_some() && get(value, "headers").is_object()
+/// The status of a `Response`, possibly from another realm or a polyfill: a `status` from 0 to 999 and
+/// a `headers` object. `None` for anything else.
+fn response_status(value: &JsValue) -> Option<u16> {
+    let status = get(value, "status")
+        .as_f64()
+        .filter(|s| s.fract() == 0.0 && (0.0..1000.0).contains(s))?;
+    get(value, "headers").is_object().then_some(status as u16)
 }
 
 /// Cancels the body of a response that will not be returned, so the connection is freed.
@@ -370,7 +376,7 @@ fn discard_body(response: &Response) {
         // One handler for the life of the module: cancelling can reject, and nobody awaits it.
         static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
     }
-    if let Some(body) = response.body() {
+    if let Ok(body) = get(response, "body").dyn_into::<ReadableStream>() {
         if !body.locked() {
             IGNORE.with(|ignore| {
                 let _ = body.cancel().catch(ignore);

@@ -17,6 +17,14 @@ extern "C" {
     #[wasm_bindgen(js_name = fetch, catch)]
     pub fn global_fetch(input: &JsValue, init: &JsValue) -> Result<JsValue, JsValue>;
 
+    /// `Object.assign`, which runs the caller's getters and can throw.
+    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
+    pub fn object_assign(target: &Object, source: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `Object.keys`, which a Proxy can make throw.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    pub fn object_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+
     /// `AbortSignal.any`, missing in some older runtimes (hence `catch`).
     #[wasm_bindgen(js_namespace = AbortSignal, js_name = any, catch)]
     pub fn abort_signal_any(signals: &js_sys::Array) -> Result<web_sys::AbortSignal, JsValue>;

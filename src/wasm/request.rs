@@ -2,11 +2,12 @@
 //! again: body replay, the idempotency mark, and the caller's abort signal.
 
 use js_sys::{Array, Object};
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Headers, ReadableStream, Request};
 
-use super::js::{abort_signal_any, get, set};
+use super::js::{abort_signal_any, get, object_assign, object_keys, set};
 use super::timers::AbortListener;
 use crate::policy::RetryConfig;
 
@@ -31,8 +32,9 @@ pub struct PreparedRequest {
 }
 
 impl PreparedRequest {
-    /// Reads the request. Never fails: anything unreadable is left for `fetch` to reject.
-    pub fn new(input: JsValue, init: JsValue, config: &RetryConfig) -> PreparedRequest {
+    /// Reads the request. Fails only with what the caller's own objects threw (a throwing getter or
+    /// Proxy); anything merely invalid is left for `fetch` to reject.
+    pub fn new(input: JsValue, init: JsValue, config: &RetryConfig) -> Result<PreparedRequest, JsValue> {
         let request = input.dyn_ref::<Request>();
         let method = get(&init, "method")
             .as_string()
@@ -47,12 +49,12 @@ impl PreparedRequest {
         let clone_input = body.is_undefined() && request.is_some_and(may_have_body);
         // The mark is only read when the method alone would not allow a retry.
         let idempotent = !config.methods.contains(&method)
-            && (get(&init, "idempotent").as_bool() == Some(true) || has_idempotency_key(&init, request));
+            && (get(&init, "idempotent").as_bool() == Some(true) || has_idempotency_key(&init, request)?);
         let signal = match get(&init, "signal") {
             signal if signal.is_undefined() => request.map(Request::signal),
             signal => signal.dyn_into::<AbortSignal>().ok(),
         };
-        PreparedRequest {
+        Ok(PreparedRequest {
             input,
             init,
             method,
@@ -60,7 +62,7 @@ impl PreparedRequest {
             replayable,
             signal,
             clone_input,
-        }
+        })
     }
 
     /// The `(input, init)` for one attempt, sending `signal` (when given) in place of the caller's.
@@ -74,7 +76,7 @@ impl PreparedRequest {
         };
         let init = Object::new();
         if self.init.is_object() {
-            Object::assign(&init, self.init.unchecked_ref());
+            object_assign(&init, &self.init)?;
         }
         set(&init, "signal", signal);
         Ok((input, init.into()))
@@ -100,21 +102,22 @@ pub fn combine_signals(
     (attempt.signal(), Some(listener))
 }
 
-fn has_idempotency_key(init: &JsValue, request: Option<&Request>) -> bool {
+fn has_idempotency_key(init: &JsValue, request: Option<&Request>) -> Result<bool, JsValue> {
     let headers = get(init, "headers");
     if headers.is_undefined() {
-        return request.is_some_and(|r| r.headers().has(IDEMPOTENCY_KEY).unwrap_or(false));
+        return Ok(request.is_some_and(|r| r.headers().has(IDEMPOTENCY_KEY).unwrap_or(false)));
     }
     if let Some(headers) = headers.dyn_ref::<Headers>() {
-        return headers.has(IDEMPOTENCY_KEY).unwrap_or(false);
+        return Ok(headers.has(IDEMPOTENCY_KEY).unwrap_or(false));
     }
-    if let Some(pairs) = headers.dyn_ref::<Array>() {
-        return pairs.iter().any(|pair| is_idempotency_key(&get(&pair, "0")));
+    if !headers.is_object() {
+        return Ok(false);
     }
-    match headers.dyn_ref::<Object>() {
-        Some(record) => Object::keys(record).iter().any(|key| is_idempotency_key(&key)),
-        None => false,
+    if Array::is_array(&headers) {
+        let length = get(&headers, "length").as_f64().unwrap_or(0.0) as u32;
+        return Ok((0..length).any(|i| is_idempotency_key(&get(&get(&headers, &i.to_string()), "0"))));
     }
+    Ok(object_keys(&headers)?.iter().any(|key| is_idempotency_key(&key)))
 }
 
 fn is_idempotency_key(name: &JsValue) -> bool {

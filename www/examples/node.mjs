@@ -30,7 +30,10 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 const fetch = createFetch({
   preset: "storefront",
-  onRetry: (e) => console.log(`    retry after attempt ${e.attempt}: ${e.status} ${e.reason}, wait ${e.delayMs} ms (${e.source})`),
+  onRetry: (e) =>
+    console.log(
+      `    retry after attempt ${e.attempt}: ${e.status} ${e.reason}, wait ${e.delayMs} ms (${e.source})`,
+    ),
 });
 for (const [method, path] of [
   ["GET", "/v3/catalog/products"],
@@ -40,7 +43,9 @@ for (const [method, path] of [
   console.log(`\n${method} ${path}`);
   const res = await fetch(`${base}${path}`, { method, body: method === "POST" ? "{}" : undefined });
   const info = retryInfo(res);
-  console.log(`    → ${res.status} after ${info?.attempts ?? 1} attempt(s)${info ? `, stopped: ${info.reason}` : ""}`);
+  console.log(
+    `    → ${res.status} after ${info?.attempts ?? 1} attempt(s)${info ? `, stopped: ${info.reason}` : ""}`,
+  );
 }
 
 console.log("\nGET a closed port");

@@ -1,0 +1,512 @@
+// Smoke suite for the PACKED package: `npm pack` pkg/, install the tarball into a scratch project per
+// runtime as a user would, and run the same check in each (tests/smoke/templates/common/check.js)
+// against one loopback server that counts what it receives.
+//
+//   node tests/smoke/run.mjs [node20 node24 deno workerd vite next]   (default: all)
+//
+// Scratch projects live in .cache/smoke/<runtime> (gitignored): a second run reinstalls only the
+// tarball, and skips `next build` when neither the tarball nor the Next template changed.
+// SMOKE_VERBOSE=1 streams every command's output. SMOKE_EXPECT_ATTEMPTS=N makes each check expect N
+// attempts instead of 2 (N=3 must fail everywhere: proof that failures are detected).
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer } from "./server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "../..");
+const templates = join(here, "templates");
+const cacheRoot = join(repo, ".cache/smoke");
+const bin = (name) => join(repo, "node_modules/.bin", name);
+const verbose = process.env.SMOKE_VERBOSE === "1";
+const expectedAttempts = Number(process.env.SMOKE_EXPECT_ATTEMPTS ?? 2);
+const SERVER_REQUESTS = 2; // one 503, one 200: what the server must have seen, whatever a runtime says
+const CHROMIUM = process.env.SMOKE_CHROMIUM ?? "/usr/bin/chromium";
+
+// ---------------------------------------------------------------------------------------------------
+// Processes: every child gets its own process group, so that killing it also kills what it started
+// (next start's workers, npm's scripts). All are killed on exit, on failure and on Ctrl-C.
+
+const children = new Set();
+const browsers = new Set();
+
+function start(cmd, args, { cwd = repo, env = {} } = {}) {
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const append = (data) => {
+    output += data;
+    if (output.length > 400_000) output = output.slice(-200_000);
+    if (verbose) process.stderr.write(data);
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
+  child.output = () => output;
+  child.exited = new Promise((resolve) => {
+    child.on("error", (error) => {
+      output += `\n${error.message}`;
+      children.delete(child);
+      resolve({ code: -1, signal: null });
+    });
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  children.add(child);
+  return child;
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stop(child) {
+  if (!children.has(child)) return;
+  killGroup(child, "SIGTERM");
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
+  await child.exited;
+  clearTimeout(timer);
+  killGroup(child, "SIGKILL"); // grandchildren that ignored SIGTERM
+}
+
+async function cleanup() {
+  await Promise.all([...browsers].map((browser) => browser.close().catch(() => {})));
+  await Promise.all([...children].map(stop));
+}
+
+process.on("exit", () => {
+  for (const child of children) killGroup(child, "SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, async () => {
+    console.error(`\nsmoke: ${signal}, stopping everything`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+const tail = (text, lines = 25) => text.trimEnd().split("\n").slice(-lines).join("\n");
+
+/** Runs a command to completion; throws with the end of its output if it fails. */
+async function run(cmd, args, { timeoutMs = 600_000, ...options } = {}) {
+  const child = start(cmd, args, options);
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), timeoutMs);
+  const { code, signal } = await child.exited;
+  clearTimeout(timer);
+  if (code !== 0) {
+    const how = signal ? `killed by ${signal}` : `exit ${code}`;
+    throw new Error(`\`${basename(cmd)} ${args.join(" ")}\` failed (${how})\n${tail(child.output())}`);
+  }
+  return child.output();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `port` accepts connections; fails early if `child` exits first. */
+async function waitForPort(port, child, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${what} exited before listening on port ${port}\n${tail(child.output())}`);
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not listen on port ${port} within ${timeoutMs / 1000} s\n${tail(child.output())}`);
+}
+
+/** GETs a URL that answers the check's JSON result. */
+async function getResult(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${url} answered ${res.status} with no JSON result: ${text.slice(0, 300)}`);
+  }
+}
+
+/** The JSON result a script printed on a `SMOKE_RESULT ` line. */
+function parseResult(output) {
+  const line = output.split("\n").findLast((l) => l.startsWith("SMOKE_RESULT "));
+  if (!line) throw new Error(`no SMOKE_RESULT line in the output\n${tail(output)}`);
+  return JSON.parse(line.slice("SMOKE_RESULT ".length));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scratch projects.
+
+const npmEnv = {
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+  npm_config_loglevel: "error",
+};
+/** `npm install` in `dir`, which must have its own package.json: npm would otherwise walk up to the repo's. */
+async function npmInstall(dir, args) {
+  if (!existsSync(join(dir, "package.json"))) throw new Error(`${dir} has no package.json; refusing to run npm there`);
+  await run("npm", ["install", "--prefix", dir, ...args], { cwd: dir, env: npmEnv });
+}
+
+const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
+
+/**
+ * .cache/smoke/<name> with the templates copied over it (its package.json, with exact versions, replaces
+ * the one the last `npm install` wrote), then `npm install <tarball>` as a user would. Returns the
+ * directory and a hash of everything that went into it.
+ */
+async function scratch(name, templateNames, tarball) {
+  const dir = join(cacheRoot, name);
+  mkdirSync(dir, { recursive: true });
+  const hash = createHash("sha256").update(readFileSync(tarball));
+  for (const t of ["common", ...templateNames]) {
+    cpSync(join(templates, t), dir, { recursive: true });
+    for (const f of filesUnder(join(templates, t))) hash.update(relative(templates, f)).update(readFileSync(f));
+  }
+  await npmInstall(dir, [tarball]);
+  const installed = join(dir, "node_modules/commerce-fetch/dist/commerce_fetch_bg.wasm");
+  if (sha256(readFileSync(installed)) !== sha256(readFileSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm")))) {
+    throw new Error(`${installed} is not the wasm in pkg/dist: npm kept a stale copy`);
+  }
+  return { dir, hash: hash.digest("hex") };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Runtimes. Each prepares what it needs, then returns checks: { name, path, result() }, where path is
+// the flaky path it fetches and result() runs the check and returns its JSON result.
+
+const runtimes = {
+  async node20({ tarball, server }) {
+    const { dir } = await scratch("node20", ["node"], tarball);
+    const version = (await run("node", ["--version"])).trim();
+    return [nodeLike("node20", version, server, () => ["node", ["main.js"], dir])];
+  },
+
+  async node24({ tarball, server }) {
+    const toolDir = join(repo, ".tools/node24");
+    const node = join(toolDir, "node_modules/node/bin/node");
+    const pinned = JSON.parse(readFileSync(join(templates, "node24/package.json"), "utf8")).dependencies.node;
+    let version = existsSync(node) ? (await run(node, ["--version"])).trim() : "";
+    if (version !== `v${pinned}`) {
+      mkdirSync(toolDir, { recursive: true });
+      cpSync(join(templates, "node24/package.json"), join(toolDir, "package.json"));
+      await npmInstall(toolDir, []);
+      version = (await run(node, ["--version"])).trim();
+    }
+    const { dir } = await scratch("node24", ["node"], tarball);
+    return [nodeLike("node24", version, server, () => [node, ["main.js"], dir])];
+  },
+
+  async deno({ tarball, server }) {
+    const deno = bin("deno");
+    const version = (await run(deno, ["--version"])).split("\n")[0];
+    const { dir } = await scratch("deno", ["node"], tarball);
+    // What a Deno user with a package.json and node_modules runs: no --allow-read.
+    return [nodeLike("deno", version, server, () => [deno, ["run", "--allow-net", "main.js"], dir])];
+  },
+
+  async workerd({ tarball, server }) {
+    const { dir } = await scratch("workerd", ["workerd"], tarball);
+    const out = join(dir, "out");
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out);
+    // As wrangler bundles: its conditions, and every .wasm import left as a module of its own
+    // (wrangler's CompiledWasm rule), named by content hash.
+    const wasmModules = new Map();
+    const esbuild = await import("esbuild");
+    await esbuild.build({
+      entryPoints: [join(dir, "worker.js")],
+      outfile: join(out, "worker.js"),
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      conditions: ["workerd", "worker", "browser"],
+      logLevel: "error",
+      plugins: [
+        {
+          name: "compiled-wasm",
+          setup(build) {
+            build.onResolve({ filter: /\.wasm(\?module)?$/ }, (args) => {
+              const file = join(args.resolveDir, args.path.replace(/\?module$/, ""));
+              const name = `${sha256(readFileSync(file)).slice(0, 40)}-${basename(file)}`;
+              cpSync(file, join(out, name));
+              wasmModules.set(name, file);
+              return { path: `./${name}`, external: true };
+            });
+          },
+        },
+      ],
+    });
+    if (wasmModules.size === 0) throw new Error("the worker bundle imports no .wasm: the workerd entry was not used");
+    const modules = [`    (name = "worker.js", esModule = embed "worker.js"),`];
+    for (const name of wasmModules.keys()) modules.push(`    (name = "${name}", wasm = embed "${name}"),`);
+    const config = readFileSync(join(templates, "workerd/config.capnp"), "utf8").replace("@MODULES@", modules.join("\n"));
+    writeFileSync(join(out, "config.capnp"), config);
+
+    const port = await freePort();
+    const workerd = start(bin("workerd"), ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`], {
+      cwd: out,
+    });
+    await waitForPort(port, workerd, "workerd");
+    const version = (await run(bin("workerd"), ["--version"])).trim();
+    const path = "/flaky/workerd";
+    return [
+      {
+        name: "workerd",
+        path,
+        detail: version,
+        result: () => getResult(`http://127.0.0.1:${port}/?${query(server, path)}`),
+        after: () => stop(workerd),
+      },
+    ];
+  },
+
+  async vite({ tarball, server }) {
+    const { dir } = await scratch("vite", ["vite"], tarball);
+    rmSync(join(dir, "dist"), { recursive: true, force: true });
+    await run(join(dir, "node_modules/.bin/vite"), ["build"], { cwd: dir });
+    const wasm = readdirSync(join(dir, "dist/assets")).filter((f) => f.endsWith(".wasm"));
+    if (wasm.length !== 1) throw new Error(`vite build emitted ${wasm.length} .wasm assets, expected 1`);
+    const port = await freePort();
+    const preview = start(
+      join(dir, "node_modules/.bin/vite"),
+      ["preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+      { cwd: dir },
+    );
+    await waitForPort(port, preview, "vite preview");
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+    });
+    browsers.add(browser);
+    const path = "/flaky/vite-chromium";
+    return [
+      {
+        name: "vite-chromium",
+        path,
+        detail: `vite ${installedVersion(dir, "vite")}, Chromium ${browser.version()}`,
+        result: async () => {
+          const page = await browser.newPage();
+          const errors = [];
+          page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+          page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
+          page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+          await page.goto(`http://127.0.0.1:${port}/?${query(server, path)}`);
+          try {
+            await page.waitForFunction(() => window.smokeResult !== undefined, null, { timeout: 30_000 });
+          } catch {
+            throw new Error(`the page set no result within 30 s; ${errors.join("; ") || "no error reported"}`);
+          }
+          return page.evaluate(() => window.smokeResult);
+        },
+        after: async () => {
+          await browser.close();
+          browsers.delete(browser);
+          await stop(preview);
+        },
+      },
+    ];
+  },
+
+  async next({ tarball, server }) {
+    const { dir, hash } = await scratch("next", ["next"], tarball);
+    const env = { NEXT_TELEMETRY_DISABLED: "1" };
+    const stamp = join(dir, ".smoke-build-hash");
+    const built = existsSync(join(dir, ".next/BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
+    if (!built) {
+      rmSync(stamp, { force: true });
+      await run(join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
+      writeFileSync(stamp, hash);
+    }
+    const port = await freePort();
+    const next = start(join(dir, "node_modules/.bin/next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+      cwd: dir,
+      env,
+    });
+    await waitForPort(port, next, "next start");
+    const detail = `next ${installedVersion(dir, "next")}${built ? " (build cached)" : ""}`;
+    const route = (kind) => ({
+      name: `next-${kind}`,
+      path: `/flaky/next-${kind}`,
+      detail: `${detail}, ${kind === "node" ? "Node.js" : "edge"} route`,
+      result: () => getResult(`http://127.0.0.1:${port}/api/${kind}?${query(server, `/flaky/next-${kind}`)}`),
+    });
+    return [route("node"), { ...route("edge"), after: () => stop(next) }];
+  },
+};
+
+// Rows a runtime reports, so that a failure before its checks ran still fails each of them.
+const checkNames = {
+  node20: ["node20"],
+  node24: ["node24"],
+  deno: ["deno"],
+  workerd: ["workerd"],
+  vite: ["vite-chromium"],
+  next: ["next-node", "next-edge"],
+};
+
+function query(server, path) {
+  return new URLSearchParams({ url: server.url(path), expected: String(expectedAttempts) }).toString();
+}
+
+function installedVersion(dir, name) {
+  return JSON.parse(readFileSync(join(dir, "node_modules", name, "package.json"), "utf8")).version;
+}
+
+/** A check that runs a script (main.js) with a command and reads its SMOKE_RESULT line. */
+function nodeLike(name, detail, server, command) {
+  const path = `/flaky/${name}`;
+  return {
+    name,
+    path,
+    detail,
+    result: async () => {
+      const [cmd, args, cwd] = command();
+      const output = await run(cmd, [...args, server.url(path), String(expectedAttempts)], {
+        cwd,
+        timeoutMs: 60_000,
+        env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      });
+      return parseResult(output);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+const oneLine = (text) => {
+  const line = String(text).split("\n").find((l) => l.trim()) ?? "";
+  return line.length > 140 ? `${line.slice(0, 137)}...` : line;
+};
+
+async function main() {
+  const selected = process.argv.slice(2);
+  for (const name of selected) {
+    if (!(name in runtimes)) {
+      console.error(`smoke: unknown runtime ${name}; choose from ${Object.keys(runtimes).join(", ")}`);
+      process.exit(2);
+    }
+  }
+  const names = selected.length ? selected : Object.keys(runtimes);
+
+  for (const f of ["commerce_fetch.js", "commerce_fetch_bg.wasm"]) {
+    if (!existsSync(join(repo, "pkg/dist", f))) {
+      console.error(`smoke: pkg/dist/${f} is missing: run \`make build\` first`);
+      process.exit(2);
+    }
+  }
+
+  const tmp = mkdtempSync(join(tmpdir(), "commerce-fetch-smoke-"));
+  process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+  const packed = JSON.parse(
+    await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: join(repo, "pkg"), env: npmEnv }).then(
+      (out) => out.slice(out.indexOf("[")),
+    ),
+  );
+  const tarball = join(tmp, packed[0].filename);
+  console.log(`smoke: packed ${packed[0].filename} (${packed[0].entryCount} files, ${packed[0].size} bytes)`);
+
+  const server = await startServer();
+  console.log(`smoke: test server on 127.0.0.1:${server.port}`);
+
+  const rows = [];
+  try {
+    for (const name of names) {
+      const began = performance.now();
+      console.log(`smoke: ${name}: preparing`);
+      let checks;
+      try {
+        checks = await runtimes[name]({ tarball, server });
+      } catch (error) {
+        const setup = performance.now() - began;
+        for (const check of checkNames[name]) rows.push({ name: check, ok: false, setup, error: `setup: ${error.message}` });
+        continue;
+      }
+      const setup = performance.now() - began;
+      for (const check of checks) {
+        const t = performance.now();
+        const row = { name: check.name, setup, detail: check.detail };
+        try {
+          const result = await check.result();
+          const seen = server.count(check.path);
+          if (!result?.ok) row.error = result?.error ?? `no result: ${JSON.stringify(result)}`;
+          else if (seen !== SERVER_REQUESTS) {
+            row.error = `the server saw ${seen} requests on ${check.path}, expected ${SERVER_REQUESTS} (the runtime said ${result.attempts} attempts)`;
+          } else row.detail = `${check.detail}; ${result.attempts} attempts, server saw ${seen}`;
+        } catch (error) {
+          row.error = error.message;
+        }
+        row.ok = !row.error;
+        row.check = performance.now() - t;
+        rows.push(row);
+        console.log(`smoke: ${check.name}: ${row.ok ? "pass" : "FAIL"} (${seconds(row.check)})`);
+        if (check.after) await check.after();
+      }
+    }
+  } finally {
+    await cleanup();
+    await server.close();
+  }
+
+  const failed = rows.filter((r) => !r.ok);
+  for (const row of failed) console.log(`\n--- ${row.name} failed:\n${row.error}`);
+  console.log("");
+  const width = Math.max(...rows.map((r) => r.name.length), 7);
+  console.log(`${"runtime".padEnd(width)}  result  setup    check   detail`);
+  for (const r of rows) {
+    const check = r.check === undefined ? "-" : seconds(r.check);
+    const detail = r.ok ? r.detail : oneLine(r.error);
+    console.log(`${r.name.padEnd(width)}  ${r.ok ? "pass" : "FAIL"}    ${seconds(r.setup).padEnd(7)}  ${check.padEnd(6)}  ${detail}`);
+  }
+  console.log(`${rows.length - failed.length} passed, ${failed.length} failed`);
+  process.exitCode = failed.length ? 1 : 0;
+}
+
+main().catch(async (error) => {
+  console.error(`smoke: ${error.stack ?? error}`);
+  await cleanup();
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+});

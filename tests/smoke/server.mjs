@@ -1,0 +1,51 @@
+// The smoke suite's loopback test server. GET /flaky/<name> answers 503 to the first request of each
+// path and 200 "ok" after that; every request is counted per path so the harness can check what a
+// runtime really sent. Every answer carries CORS headers, for the browser check.
+import http from "node:http";
+
+const cors = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
+  "access-control-allow-headers": "*",
+  "access-control-expose-headers": "*",
+};
+
+export async function startServer() {
+  const counts = new Map();
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    const count = (counts.get(path) ?? 0) + 1;
+    counts.set(path, count);
+    if (!path.startsWith("/flaky/")) {
+      res.writeHead(404, { ...cors, "content-type": "text/plain" }).end("not found");
+    } else if (count === 1) {
+      res.writeHead(503, { ...cors, "content-type": "text/plain" }).end("unavailable");
+    } else {
+      res.writeHead(200, { ...cors, "content-type": "text/plain" }).end("ok");
+    }
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address();
+  return {
+    port,
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    /** Requests other than CORS preflights received for `path`. */
+    count: (path) => counts.get(path) ?? 0,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

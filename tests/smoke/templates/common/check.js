@@ -1,0 +1,33 @@
+// The smoke check, the same in every runtime: import the package with no init call, interpret a status,
+// and fetch a path that fails once (503) before it succeeds. Copied into each scratch project.
+import { createFetch, interpret, retryInfo } from "commerce-fetch";
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export async function check(url, expectedAttempts) {
+  const info = interpret(429);
+  expect(info.retryable === true, `interpret(429).retryable is ${info.retryable}, expected true`);
+  expect(info.text === "Too Many Requests", `interpret(429).text is ${JSON.stringify(info.text)}`);
+
+  const events = [];
+  const fetch = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } }, onRetry: (e) => events.push(e) });
+  const res = await fetch(url);
+  const body = await res.text();
+  const attempts = retryInfo(res)?.attempts;
+  expect(res.status === 200, `status ${res.status}, expected 200`);
+  expect(body === "ok", `body ${JSON.stringify(body)}, expected "ok"`);
+  expect(attempts === expectedAttempts, `retryInfo(res).attempts is ${attempts}, expected ${expectedAttempts}`);
+  expect(events.length === expectedAttempts - 1, `onRetry ran ${events.length} times`);
+  return { status: res.status, body, attempts, retries: events.length };
+}
+
+/** Never throws: `{ ok: true, ... }` or `{ ok: false, error }`, ready to be sent as JSON. */
+export async function runCheck(url, expectedAttempts = 2) {
+  try {
+    return { ok: true, ...(await check(url, expectedAttempts)) };
+  } catch (error) {
+    return { ok: false, error: String(error?.stack ?? error) };
+  }
+}

@@ -1,0 +1,71 @@
+// Compiled with `tsc --noEmit --strict` against pkg/index.d.ts: what users write must type-check, and
+// misuse must not (each @ts-expect-error fails the check if the line stops being an error).
+import {
+  type CommerceFetch,
+  createFetch,
+  interpret,
+  isNetworkError,
+  NetworkError,
+  type RetryEvent,
+  retryInfo,
+  type StatusInfo,
+} from "commerce-fetch";
+import { init, initSync } from "commerce-fetch/manual";
+
+const info: StatusInfo = interpret(429);
+const category: "client_error" | "success" | "informational" | "redirection" | "server_error" | "unknown" =
+  info.category;
+const remedies: string[] = info.remedies;
+
+const events: RetryEvent[] = [];
+const commerceFetch: CommerceFetch = createFetch({
+  preset: "storefront",
+  retry: {
+    limit: 3,
+    methods: ["GET", "PUT"],
+    statusCodes: [429, 503],
+    backoff: { baseMs: 100, jitter: "equal" },
+  },
+  timeout: 3000,
+  totalTimeout: false,
+  onRetry: (event) => events.push(event),
+});
+
+// A drop-in for globalThis.fetch, as Next.js Commerce passes it around.
+const asGlobal: typeof fetch = commerceFetch;
+
+async function use(): Promise<void> {
+  const res = await commerceFetch("https://api.bigcommerce.com/stores/abc/v3/orders", {
+    method: "POST",
+    body: "{}",
+    idempotent: true,
+  });
+  const details = retryInfo(res);
+  if (details) {
+    const attempts: number = details.attempts;
+    const source: string | undefined = details.trace[0]?.source;
+    console.log(attempts, source);
+  }
+  try {
+    await asGlobal("https://example.com");
+  } catch (error) {
+    if (isNetworkError(error)) {
+      const trace = error.trace;
+      console.log(error.attempts, trace.length, error.name === "NetworkError");
+    }
+    console.log(error instanceof NetworkError);
+  }
+  await init(new URL("https://cdn.example/commerce_fetch_bg.wasm"));
+  initSync(new Uint8Array());
+}
+
+// @ts-expect-error timeout takes milliseconds, not a string
+createFetch({ timeout: "10s" });
+// @ts-expect-error unknown preset
+createFetch({ preset: "fast" });
+// @ts-expect-error jitter has three values
+createFetch({ retry: { backoff: { jitter: "random" } } });
+// @ts-expect-error interpret takes a number
+interpret("429");
+
+console.log(category, remedies, use);
