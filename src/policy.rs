@@ -316,7 +316,7 @@ impl RetryConfig {
         let mut config = match options.preset.as_deref() {
             None => STOREFRONT,
             Some(name) => RetryConfig::preset(name).ok_or_else(|| {
-                ConfigError::new("preset", "\"storefront\" or \"background\"", format!("{name:?}"))
+                ConfigError::new("preset", "\"storefront\" or \"background\"", quoted(name))
             })?,
         };
         if let Some(limit) = options.limit {
@@ -334,7 +334,7 @@ impl RetryConfig {
                 ConfigError::new(
                     "retry.methods",
                     "a list of HTTP methods (GET, HEAD, OPTIONS, PUT, DELETE, POST, PATCH, QUERY)",
-                    format!("{bad:?}"),
+                    quoted(bad),
                 )
             })?;
         }
@@ -369,7 +369,7 @@ impl RetryConfig {
                 ConfigError::new(
                     "retry.backoff.jitter",
                     "\"full\", \"equal\" or \"none\"",
-                    format!("{name:?}"),
+                    quoted(name),
                 )
             })?;
         }
@@ -391,12 +391,54 @@ impl RetryConfig {
     }
 }
 
-fn describe_number(value: f64) -> String {
+/// `text` in double quotes, for error messages.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    out
+}
+
+/// A number as a user would write it, for error messages: `-1`, `1.5`, `NaN`, `Infinity`, `3e9`.
+///
+/// Written by hand because Rust's float formatting adds about 12 KB to the wasm that every shopper
+/// downloads, for a message that is shown only when an option is wrong. Up to six decimals are kept.
+pub fn describe_number(value: f64) -> String {
     if value.is_nan() {
-        "NaN".to_owned()
-    } else {
-        format!("{value}")
+        return "NaN".to_owned();
     }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let magnitude = value.abs();
+    if magnitude >= 1e15 {
+        // Beyond exact integers: the power of ten is what matters in an error message.
+        let mut exponent = 0;
+        let mut scaled = magnitude;
+        while scaled >= 10.0 {
+            scaled /= 10.0;
+            exponent += 1;
+        }
+        return format!("{sign}{}e{exponent}", scaled as u64);
+    }
+    let whole = magnitude.trunc() as u64;
+    let mut micro = ((magnitude - magnitude.trunc()) * 1e6).round() as u64;
+    let whole = if micro >= 1_000_000 {
+        micro = 0;
+        whole + 1
+    } else {
+        whole
+    };
+    if micro == 0 {
+        return format!("{sign}{whole}");
+    }
+    let mut fraction = format!("{micro:06}");
+    while fraction.ends_with('0') {
+        fraction.pop();
+    }
+    format!("{sign}{whole}.{fraction}")
 }
 
 /// A whole number from 0 to `max`.
@@ -738,6 +780,28 @@ mod tests {
             error.to_string(),
             "option `retry.retries` is not known; the options here are limit, methods"
         );
+    }
+
+    #[test]
+    fn numbers_in_messages_read_as_written() {
+        let cases: &[(f64, &str)] = &[
+            (-1.0, "-1"),
+            (0.0, "0"),
+            (1.5, "1.5"),
+            (429.5, "429.5"),
+            (0.25, "0.25"),
+            (1e-7, "0"),
+            (2.9999999, "3"),
+            (3e9, "3000000000"),
+            (1e21, "1e21"),
+            (-2e20, "-2e20"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for &(value, text) in cases {
+            assert_eq!(describe_number(value), text, "{value}");
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::policy::{describe_number, quoted};
+
 #[wasm_bindgen]
 extern "C" {
     // Globals bound directly rather than through `window`, so the same code runs in browsers, workers,
@@ -50,14 +52,10 @@ pub fn describe(value: &JsValue) -> String {
     if let Some(text) = value.as_string() {
         let cut: String = text.chars().take(40).collect();
         let ellipsis = if cut.len() < text.len() { "…" } else { "" };
-        return format!("{cut:?}{ellipsis}");
+        return quoted(&cut) + ellipsis;
     }
     if let Some(number) = value.as_f64() {
-        return if number.is_nan() {
-            "NaN".to_owned()
-        } else {
-            format!("{number}")
-        };
+        return describe_number(number);
     }
     if value.is_null() {
         return "null".to_owned();
@@ -67,7 +65,12 @@ pub fn describe(value: &JsValue) -> String {
     }
     match value.js_typeof().as_string().as_deref() {
         Some("undefined") => "undefined".to_owned(),
-        Some("boolean") => format!("{}", value.as_bool().unwrap_or(false)),
+        Some("boolean") => if value.as_bool() == Some(true) {
+            "true"
+        } else {
+            "false"
+        }
+        .to_owned(),
         Some("function") => "a function".to_owned(),
         Some("object") => "an object".to_owned(),
         Some(other) => format!("a {other}"),

@@ -10,7 +10,17 @@
 // attempts instead of 2 (N=3 must fail everywhere: proof that failures are detected).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
@@ -144,7 +154,9 @@ async function waitForPort(port, child, what, timeoutMs = 60_000) {
     if (open) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} did not listen on port ${port} within ${timeoutMs / 1000} s\n${tail(child.output())}`);
+  throw new Error(
+    `${what} did not listen on port ${port} within ${timeoutMs / 1000} s\n${tail(child.output())}`,
+  );
 }
 
 /** GETs a URL that answers the check's JSON result. */
@@ -176,7 +188,8 @@ const npmEnv = {
 };
 /** `npm install` in `dir`, which must have its own package.json: npm would otherwise walk up to the repo's. */
 async function npmInstall(dir, args) {
-  if (!existsSync(join(dir, "package.json"))) throw new Error(`${dir} has no package.json; refusing to run npm there`);
+  if (!existsSync(join(dir, "package.json")))
+    throw new Error(`${dir} has no package.json; refusing to run npm there`);
   await run("npm", ["install", "--prefix", dir, ...args], { cwd: dir, env: npmEnv });
 }
 
@@ -200,11 +213,14 @@ async function scratch(name, templateNames, tarball) {
   const hash = createHash("sha256").update(readFileSync(tarball));
   for (const t of ["common", ...templateNames]) {
     cpSync(join(templates, t), dir, { recursive: true });
-    for (const f of filesUnder(join(templates, t))) hash.update(relative(templates, f)).update(readFileSync(f));
+    for (const f of filesUnder(join(templates, t)))
+      hash.update(relative(templates, f)).update(readFileSync(f));
   }
   await npmInstall(dir, [tarball]);
   const installed = join(dir, "node_modules/commerce-fetch/dist/commerce_fetch_bg.wasm");
-  if (sha256(readFileSync(installed)) !== sha256(readFileSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm")))) {
+  if (
+    sha256(readFileSync(installed)) !== sha256(readFileSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm")))
+  ) {
     throw new Error(`${installed} is not the wasm in pkg/dist: npm kept a stale copy`);
   }
   return { dir, hash: hash.digest("hex") };
@@ -277,16 +293,24 @@ const runtimes = {
         },
       ],
     });
-    if (wasmModules.size === 0) throw new Error("the worker bundle imports no .wasm: the workerd entry was not used");
+    if (wasmModules.size === 0)
+      throw new Error("the worker bundle imports no .wasm: the workerd entry was not used");
     const modules = [`    (name = "worker.js", esModule = embed "worker.js"),`];
     for (const name of wasmModules.keys()) modules.push(`    (name = "${name}", wasm = embed "${name}"),`);
-    const config = readFileSync(join(templates, "workerd/config.capnp"), "utf8").replace("@MODULES@", modules.join("\n"));
+    const config = readFileSync(join(templates, "workerd/config.capnp"), "utf8").replace(
+      "@MODULES@",
+      modules.join("\n"),
+    );
     writeFileSync(join(out, "config.capnp"), config);
 
     const port = await freePort();
-    const workerd = start(bin("workerd"), ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`], {
-      cwd: out,
-    });
+    const workerd = start(
+      bin("workerd"),
+      ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`],
+      {
+        cwd: out,
+      },
+    );
     await waitForPort(port, workerd, "workerd");
     const version = (await run(bin("workerd"), ["--version"])).trim();
     const path = "/flaky/workerd";
@@ -317,7 +341,13 @@ const runtimes = {
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+      ],
     });
     browsers.add(browser);
     const path = "/flaky/vite-chromium";
@@ -331,12 +361,16 @@ const runtimes = {
           const errors = [];
           page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
           page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
-          page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+          page.on("requestfailed", (r) =>
+            errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`),
+          );
           await page.goto(`http://127.0.0.1:${port}/?${query(server, path)}`);
           try {
             await page.waitForFunction(() => window.smokeResult !== undefined, null, { timeout: 30_000 });
           } catch {
-            throw new Error(`the page set no result within 30 s; ${errors.join("; ") || "no error reported"}`);
+            throw new Error(
+              `the page set no result within 30 s; ${errors.join("; ") || "no error reported"}`,
+            );
           }
           return page.evaluate(() => window.smokeResult);
         },
@@ -353,17 +387,22 @@ const runtimes = {
     const { dir, hash } = await scratch("next", ["next"], tarball);
     const env = { NEXT_TELEMETRY_DISABLED: "1" };
     const stamp = join(dir, ".smoke-build-hash");
-    const built = existsSync(join(dir, ".next/BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
+    const built =
+      existsSync(join(dir, ".next/BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
     if (!built) {
       rmSync(stamp, { force: true });
       await run(join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
       writeFileSync(stamp, hash);
     }
     const port = await freePort();
-    const next = start(join(dir, "node_modules/.bin/next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: dir,
-      env,
-    });
+    const next = start(
+      join(dir, "node_modules/.bin/next"),
+      ["start", "--hostname", "127.0.0.1", "--port", String(port)],
+      {
+        cwd: dir,
+        env,
+      },
+    );
     await waitForPort(port, next, "next start");
     const detail = `next ${installedVersion(dir, "next")}${built ? " (build cached)" : ""}`;
     const route = (kind) => ({
@@ -417,7 +456,10 @@ function nodeLike(name, detail, server, command) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 const oneLine = (text) => {
-  const line = String(text).split("\n").find((l) => l.trim()) ?? "";
+  const line =
+    String(text)
+      .split("\n")
+      .find((l) => l.trim()) ?? "";
   return line.length > 140 ? `${line.slice(0, 137)}...` : line;
 };
 
@@ -441,9 +483,10 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), "commerce-fetch-smoke-"));
   process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
   const packed = JSON.parse(
-    await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: join(repo, "pkg"), env: npmEnv }).then(
-      (out) => out.slice(out.indexOf("[")),
-    ),
+    await run("npm", ["pack", "--json", "--pack-destination", tmp], {
+      cwd: join(repo, "pkg"),
+      env: npmEnv,
+    }).then((out) => out.slice(out.indexOf("["))),
   );
   const tarball = join(tmp, packed[0].filename);
   console.log(`smoke: packed ${packed[0].filename} (${packed[0].entryCount} files, ${packed[0].size} bytes)`);
@@ -461,7 +504,8 @@ async function main() {
         checks = await runtimes[name]({ tarball, server });
       } catch (error) {
         const setup = performance.now() - began;
-        for (const check of checkNames[name]) rows.push({ name: check, ok: false, setup, error: `setup: ${error.message}` });
+        for (const check of checkNames[name])
+          rows.push({ name: check, ok: false, setup, error: `setup: ${error.message}` });
         continue;
       }
       const setup = performance.now() - began;
@@ -498,7 +542,9 @@ async function main() {
   for (const r of rows) {
     const check = r.check === undefined ? "-" : seconds(r.check);
     const detail = r.ok ? r.detail : oneLine(r.error);
-    console.log(`${r.name.padEnd(width)}  ${r.ok ? "pass" : "FAIL"}    ${seconds(r.setup).padEnd(7)}  ${check.padEnd(6)}  ${detail}`);
+    console.log(
+      `${r.name.padEnd(width)}  ${r.ok ? "pass" : "FAIL"}    ${seconds(r.setup).padEnd(7)}  ${check.padEnd(6)}  ${detail}`,
+    );
   }
   console.log(`${rows.length - failed.length} passed, ${failed.length} failed`);
   process.exitCode = failed.length ? 1 : 0;

@@ -18,7 +18,10 @@ export async function check(url, expectedAttempts) {
   const attempts = retryInfo(res)?.attempts;
   expect(res.status === 200, `status ${res.status}, expected 200`);
   expect(body === "ok", `body ${JSON.stringify(body)}, expected "ok"`);
-  expect(attempts === expectedAttempts, `retryInfo(res).attempts is ${attempts}, expected ${expectedAttempts}`);
+  expect(
+    attempts === expectedAttempts,
+    `retryInfo(res).attempts is ${attempts}, expected ${expectedAttempts}`,
+  );
   expect(events.length === expectedAttempts - 1, `onRetry ran ${events.length} times`);
   return { status: res.status, body, attempts, retries: events.length };
 }
