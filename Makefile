@@ -33,12 +33,12 @@ build: tools
 	bash scripts/build.sh
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types scripts www
+	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator scripts www
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ## The package's JavaScript API in Node, against a loopback server.
 test-js: build
-	node --test tests/js/
+	node --test tests/js/ tests/emulator/
 
 demo: build
 	node www/examples/node.mjs
