@@ -5,11 +5,12 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.package-lock.json
 
+.PHONY: test-smoke test-js-node24
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
 WASM_BROWSERS := chromium firefox webkit
 .PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
 
-test: test-core test-wasm build lint-js test-js
+test: test-core test-wasm build lint-js test-js test-smoke test-js-node24
 
 ## The pure core on the host: formatting, lints, unit and property tests.
 test-core: lint-rust
@@ -33,12 +34,19 @@ build: tools
 	bash scripts/build.sh
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator scripts www
+	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator tests/smoke scripts www
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ## The package's JavaScript API in Node, against a loopback server.
+JS_TESTS := tests/js/*.test.mjs tests/emulator/*.test.mjs
+NODE24 := .tools/node24/node_modules/.bin/node
+
 test-js: build
-	node --test tests/js/ tests/emulator/
+	node --test $(JS_TESTS)
+
+## The same suites in Node 24 LTS (from npm's node@24, which the smoke suite installs into .tools/).
+test-js-node24: test-smoke
+	$(NODE24) --test $(JS_TESTS)
 
 demo: build
 	node www/examples/node.mjs
@@ -55,3 +63,7 @@ test-wasm-node: tools
 
 $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 	bash scripts/wasm-test.sh $*
+
+## The packed package as users install it: Node 20 and 24, Deno, workerd, Vite + Chromium, Next.js node and edge routes.
+test-smoke: build browsers
+	node tests/smoke/run.mjs

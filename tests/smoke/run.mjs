@@ -104,7 +104,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, async () => {
     console.error(`\nsmoke: ${signal}, stopping everything`);
     await cleanup();
-    process.exit(130);
+    process.exit(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
   });
 }
 
@@ -193,6 +193,7 @@ async function npmInstall(dir, args) {
   await run("npm", ["install", "--prefix", dir, ...args], { cwd: dir, env: npmEnv });
 }
 
+let packedWasmHash; // set once the package is packed
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 
 function filesUnder(dir) {
@@ -218,10 +219,8 @@ async function scratch(name, templateNames, tarball) {
   }
   await npmInstall(dir, [tarball]);
   const installed = join(dir, "node_modules/commerce-fetch/dist/commerce_fetch_bg.wasm");
-  if (
-    sha256(readFileSync(installed)) !== sha256(readFileSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm")))
-  ) {
-    throw new Error(`${installed} is not the wasm in pkg/dist: npm kept a stale copy`);
+  if (sha256(readFileSync(installed)) !== packedWasmHash) {
+    throw new Error(`${installed} is not the wasm in the tarball: npm kept a stale copy`);
   }
   return { dir, hash: hash.digest("hex") };
 }
@@ -234,6 +233,7 @@ const runtimes = {
   async node20({ tarball, server }) {
     const { dir } = await scratch("node20", ["node"], tarball);
     const version = (await run("node", ["--version"])).trim();
+    if (!version.startsWith("v20.")) throw new Error(`the system node is ${version}, not Node 20`);
     return [nodeLike("node20", version, server, () => ["node", ["main.js"], dir])];
   },
 
@@ -489,6 +489,9 @@ async function main() {
     }).then((out) => out.slice(out.indexOf("["))),
   );
   const tarball = join(tmp, packed[0].filename);
+  // What each install must contain: the tarball's wasm (pkg/dist may be rebuilt while this runs).
+  await run("tar", ["-xzf", tarball, "-C", tmp, "package/dist/commerce_fetch_bg.wasm"]);
+  packedWasmHash = sha256(readFileSync(join(tmp, "package/dist/commerce_fetch_bg.wasm")));
   console.log(`smoke: packed ${packed[0].filename} (${packed[0].entryCount} files, ${packed[0].size} bytes)`);
 
   const server = await startServer();
