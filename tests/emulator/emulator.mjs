@@ -389,11 +389,15 @@ function control(state, req, res, url, body) {
       if (input.quota !== undefined) state.quota = input.quota;
       if (input.windowMs !== undefined) state.windowMs = input.windowMs;
       if (input.maintenanceForMs !== undefined) {
-        state.maintenanceUntil = input.maintenanceForMs === null ? null : Date.now() + input.maintenanceForMs;
+        // An HTTP-date has whole seconds: end on one, so Retry-After names the end exactly.
+        state.maintenanceUntil =
+          input.maintenanceForMs === null
+            ? null
+            : Math.ceil((Date.now() + input.maintenanceForMs) / 1000) * 1000;
       }
       if (input.priceListDegraded !== undefined) state.priceListDegraded = Boolean(input.priceListDegraded);
       state.window = { start: performance.now(), used: 0 };
-      return ok({ ok: true, quota: state.quota, windowMs: state.windowMs });
+      return ok({ ok: true, quota: state.quota, windowMs: state.windowMs, until: state.maintenanceUntil });
     case "POST /__control/faults": {
       const problemText = state.faults.add(input);
       if (problemText) return send(res, { status: 400, json: { error: problemText } });
