@@ -1,7 +1,8 @@
-// A short tour in Node: what some statuses mean, then requests retried against a local stand-in for
-// BigCommerce that rate-limits and fails on purpose. Run with `make demo`.
-import http from "node:http";
+// A short tour in Node: what some statuses mean, then requests retried against the local BigCommerce
+// emulator, which rate-limits and fails on purpose. Run with `make demo`.
+
 import { createFetch, interpret, isNetworkError, retryInfo } from "../../pkg/src/node.js";
+import { startEmulator } from "../../tests/emulator/emulator.mjs";
 
 for (const status of [207, 429, 503, 507]) {
   const info = interpret(status);
@@ -10,45 +11,48 @@ for (const status of [207, 429, 503, 507]) {
   console.log(`    try: ${info.remedies[0]}`);
 }
 
-// Each path answers from its script, one step per request; the last step repeats.
-const scripts = {
-  "/v3/catalog/products": [
-    { status: 429, headers: { "x-rate-limit-time-reset-ms": "300", "x-rate-limit-requests-left": "0" } },
-    { status: 200, body: '{"data":[{"id":1,"name":"Shirt"}]}' },
-  ],
-  "/v3/catalog/brands": [{ status: 503 }, { status: 502 }, { status: 200, body: '{"data":[]}' }],
-  "/v3/orders": [{ status: 500 }],
-};
-const server = http.createServer((req, res) => {
-  const steps = scripts[req.url] ?? [{ status: 404 }];
-  const step = steps.length > 1 ? steps.shift() : steps[0];
-  res.writeHead(step.status, { "content-type": "application/json", ...step.headers });
-  res.end(step.body ?? "");
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
+const store = await startEmulator({ timeScale: 0.01 });
+console.log(`\nBigCommerce emulator on ${store.url} (store ${store.storeHash})`);
+const control = (path, body) =>
+  fetch(`${store.url}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });
+const fault = (route, steps, extra) =>
+  control("faults", { path: `/stores/${store.storeHash}${route}`, steps, ...extra });
 
-const fetch = createFetch({
+await fault("/v3/catalog/products", [
+  { status: 429, headers: { "x-rate-limit-time-reset-ms": "300", "x-rate-limit-requests-left": "0" } },
+]);
+await fault("/v3/catalog/brands", [{ status: 503 }, { status: 502, html: true }]);
+await fault("/v3/catalog/categories", [{ status: 500 }], { method: "POST" });
+await fault("/v3/catalog/products/101", [
+  { status: 429, headers: { "x-rate-limit-time-reset-ms": "15000" } },
+]);
+
+const commerceFetch = createFetch({
   preset: "storefront",
   onRetry: (e) =>
     console.log(
       `    retry after attempt ${e.attempt}: ${e.status} ${e.reason}, wait ${e.delayMs} ms (${e.source})`,
     ),
 });
-for (const [method, path] of [
+const headers = { "x-auth-token": store.accessToken, "content-type": "application/json" };
+for (const [method, route] of [
   ["GET", "/v3/catalog/products"],
   ["GET", "/v3/catalog/brands"],
-  ["POST", "/v3/orders"],
+  ["POST", "/v3/catalog/categories"],
+  ["GET", "/v3/catalog/products/101"],
 ]) {
-  console.log(`\n${method} ${path}`);
-  const res = await fetch(`${base}${path}`, { method, body: method === "POST" ? "{}" : undefined });
+  console.log(`\n${method} ${route}`);
+  const body = method === "POST" ? JSON.stringify({ name: "Sale" }) : undefined;
+  const res = await commerceFetch(`${store.apiBase}${route}`, { method, headers, body });
   const info = retryInfo(res);
+  const hint = info?.hintMs ? ` (server asked for ${info.hintMs} ms via ${info.source})` : "";
   console.log(
-    `    → ${res.status} after ${info?.attempts ?? 1} attempt(s)${info ? `, stopped: ${info.reason}` : ""}`,
+    `    → ${res.status} after ${info?.attempts ?? 1} attempt(s)${info ? `, stopped: ${info.reason}${hint}` : ""}`,
   );
+  if (!res.ok) console.log(`    ${interpret(res.status).text}: ${interpret(res.status).remedies[0]}`);
 }
 
 console.log("\nGET a closed port");
 const error = await createFetch({ retry: 1 })("http://127.0.0.1:1/").catch((e) => e);
 console.log(`    → ${isNetworkError(error) ? error.name : "?"}: ${error.message}`);
-server.close();
+await store.close();
