@@ -134,20 +134,30 @@ fn check_keys(object: &JsValue, known: &'static [&'static str], prefix: &str) ->
     Ok(())
 }
 
+/// `object[key]` converted by `convert`, `None` when absent, an error naming `option` when it does not convert.
+fn optional<T>(
+    object: &JsValue,
+    key: &str,
+    option: &'static str,
+    expected: &'static str,
+    convert: impl Fn(&JsValue) -> Option<T>,
+) -> Result<Option<T>, ConfigError> {
+    let value = get(object, key);
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    convert(&value)
+        .map(Some)
+        .ok_or_else(|| ConfigError::new(option, expected, describe(&value)))
+}
+
 fn optional_number(
     object: &JsValue,
     key: &str,
     option: &'static str,
     expected: &'static str,
 ) -> Result<Option<f64>, ConfigError> {
-    let value = get(object, key);
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    value
-        .as_f64()
-        .map(Some)
-        .ok_or_else(|| ConfigError::new(option, expected, describe(&value)))
+    optional(object, key, option, expected, JsValue::as_f64)
 }
 
 fn optional_string(
@@ -156,14 +166,7 @@ fn optional_string(
     option: &'static str,
     expected: &'static str,
 ) -> Result<Option<String>, ConfigError> {
-    let value = get(object, key);
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| ConfigError::new(option, expected, describe(&value)))
+    optional(object, key, option, expected, JsValue::as_string)
 }
 
 /// A timeout: a number of milliseconds, or `false` (or `Infinity`) for none.
@@ -202,13 +205,9 @@ fn optional_list<T>(
     expected: &'static str,
     item: impl Fn(&JsValue) -> Option<T>,
 ) -> Result<Option<Vec<T>>, ConfigError> {
-    let value = get(object, key);
-    if value.is_undefined() {
+    let Some(list) = optional(object, key, option, expected, |v| v.dyn_ref::<Array>().cloned())? else {
         return Ok(None);
-    }
-    let list = value
-        .dyn_ref::<Array>()
-        .ok_or_else(|| ConfigError::new(option, expected, describe(&value)))?;
+    };
     list.iter()
         .map(|entry| item(&entry).ok_or_else(|| ConfigError::new(option, expected, describe(&entry))))
         .collect::<Result<Vec<T>, ConfigError>>()
