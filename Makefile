@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: test-smoke test-js-node24
+.PHONY: test-smoke test-js-node24 bench
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
 WASM_BROWSERS := chromium firefox webkit
 .PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
@@ -34,7 +34,7 @@ build: tools
 	bash scripts/build.sh
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator tests/smoke scripts www
+	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator tests/smoke scripts www bench
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ## The package's JavaScript API in Node, against a loopback server.
@@ -67,3 +67,7 @@ $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 ## The packed package as users install it: Node 20 and 24, Deno, workerd, Vite + Chromium, Next.js node and edge routes.
 test-smoke: build browsers
 	node tests/smoke/run.mjs
+
+## Benchmarks (not part of `make test`): prints one table and writes BENCHMARKS.md (about 2.5 min).
+bench: build
+	node bench/run.mjs
