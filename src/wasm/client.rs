@@ -82,6 +82,23 @@ struct TraceEntry {
     decision: RetryDecision,
 }
 
+impl TraceEntry {
+    fn new(attempt: u32, outcome: &Outcome, elapsed_ms: u64, decision: RetryDecision) -> TraceEntry {
+        let (status, error) = match outcome {
+            Outcome::Response { status, .. } => (Some(*status), None),
+            Outcome::NetworkError => (None, Some("network_error")),
+            Outcome::Timeout => (None, Some("timeout")),
+        };
+        TraceEntry {
+            attempt,
+            status,
+            error,
+            elapsed_ms,
+            decision,
+        }
+    }
+}
+
 impl Inner {
     fn config(&self) -> &RetryConfig {
         &self.options.config
@@ -104,21 +121,18 @@ impl Inner {
                     if !self.config().retries_status(status) {
                         // The common path: a final status, returned without reading any header.
                         if !trace.is_empty() {
-                            let decision = RetryDecision::Stop(StopReason::Final);
-                            let elapsed_ms = elapsed_since(started);
-                            trace.push(TraceEntry {
-                                attempt: number,
-                                status: Some(status),
-                                error: None,
-                                elapsed_ms,
-                                decision,
-                            });
+                            let outcome = Outcome::Response {
+                                status,
+                                hints: RateLimitHint::default(),
+                            };
+                            let stop = RetryDecision::Stop(StopReason::Final);
+                            trace.push(TraceEntry::new(number, &outcome, elapsed_since(started), stop));
                             self.annotate(&response, number, &trace, StopReason::Final);
                         }
                         return Ok(response.into());
                     }
-                    let hints =
-                        RateLimitHint::from_headers(&ResponseHeaders(response.headers()), Date::now() as i64);
+                    let headers = ResponseHeaders(get(&response, "headers").unchecked_into());
+                    let hints = RateLimitHint::from_headers(&headers, Date::now() as i64);
                     (
                         Outcome::Response { status, hints },
                         Some(response),
@@ -139,18 +153,7 @@ impl Inner {
                 random: Math::random(),
             };
             let decision = decide(&attempt, self.config());
-            let (status, error) = match outcome {
-                Outcome::Response { status, .. } => (Some(status), None),
-                Outcome::NetworkError => (None, Some("network_error")),
-                Outcome::Timeout => (None, Some("timeout")),
-            };
-            trace.push(TraceEntry {
-                attempt: number,
-                status,
-                error,
-                elapsed_ms,
-                decision,
-            });
+            trace.push(TraceEntry::new(number, &outcome, elapsed_ms, decision));
             match decision {
                 RetryDecision::Retry { delay_ms, .. } => {
                     if let Some(response) = &response {
