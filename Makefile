@@ -5,12 +5,12 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: test-smoke test-js-node24 bench
+.PHONY: test-smoke test-js-node24 bench test-faults
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
 WASM_BROWSERS := chromium firefox webkit
 .PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
 
-test: test-core test-wasm build lint-js test-js test-smoke test-js-node24
+test: test-core test-wasm build lint-js test-js test-smoke test-js-node24 test-faults
 
 ## The pure core on the host: formatting, lints, unit and property tests.
 test-core: lint-rust
@@ -34,7 +34,7 @@ build: tools
 	bash scripts/build.sh
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator tests/smoke scripts www bench
+	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator tests/smoke tests/faults scripts www bench
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ## The package's JavaScript API in Node, against a loopback server.
@@ -67,6 +67,11 @@ $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 ## The packed package as users install it: Node 20 and 24, Deno, workerd, Vite + Chromium, Next.js node and edge routes.
 test-smoke: build browsers
 	node tests/smoke/run.mjs
+
+## The fault scenarios (tests/faults/scenarios.js) against the emulator in Node, Deno, workerd, Chromium,
+## Firefox and WebKit; ends with a runtime × scenario table.
+test-faults: build browsers
+	node tests/faults/run.mjs
 
 ## Benchmarks (not part of `make test`): prints one table and writes BENCHMARKS.md (about 2.5 min).
 bench: build

@@ -1,6 +1,7 @@
 //! Telling a failed connection from a misused `fetch`.
 //!
-//! Every runtime rejects with a `TypeError` in both cases, and only the message differs. A network
+//! Runtimes reject with a `TypeError` in both cases, and only the message differs; Cloudflare's
+//! workerd rejects a lost or refused connection with a plain `Error` instead. A network
 //! failure is worth retrying; a bad URL or a GET with a body fails the same way every time, so it is
 //! passed to the caller at once, unchanged, as `fetch` itself would. Messages not recognised as misuse
 //! count as network failures: retrying a misuse costs only a few waits, while not retrying a real
@@ -36,12 +37,19 @@ const MISUSE_FRAGMENTS: &[&str] = &[
     "already been used",         // Chromium, WebKit
 ];
 
+/// Fragments, in lower case, of network failures that a runtime reports with a plain `Error` rather
+/// than a `TypeError`: workerd's "Network connection lost." for a dropped or refused connection.
+const PLAIN_ERROR_NETWORK_FRAGMENTS: &[&str] = &["network connection lost"];
+
 /// Classifies a rejection of `fetch` from the error's `name` and `message`.
 pub fn classify_fetch_failure(name: &str, message: &str) -> FetchFailure {
+    let message = message.to_ascii_lowercase();
+    if name == "Error" && PLAIN_ERROR_NETWORK_FRAGMENTS.iter().any(|f| message.contains(f)) {
+        return FetchFailure::Network;
+    }
     if name != "TypeError" {
         return FetchFailure::Other;
     }
-    let message = message.to_ascii_lowercase();
     if MISUSE_FRAGMENTS.iter().any(|fragment| message.contains(fragment)) {
         FetchFailure::Usage
     } else {
@@ -99,6 +107,18 @@ mod tests {
                 "{message:?}"
             );
         }
+    }
+
+    #[test]
+    fn workerds_plain_error_for_a_lost_connection_is_a_network_failure() {
+        assert_eq!(
+            classify_fetch_failure("Error", "Network connection lost."),
+            FetchFailure::Network
+        );
+        assert_eq!(
+            classify_fetch_failure("Error", "Something else broke"),
+            FetchFailure::Other
+        );
     }
 
     #[test]

@@ -40,12 +40,21 @@ const CORS_HEADERS = {
 
 /**
  * Starts the emulator on loopback. `timeScale` shortens the rate-limit window (0.01 makes 30 s into
- * 300 ms) so that tests need not wait real windows out.
+ * 300 ms) so that tests need not wait real windows out. With `keepAlive: false` every answer closes its
+ * connection, so a scripted cut always hits a fresh one: runtimes silently resend a request whose
+ * reused keep-alive connection fails (Deno, workerd), which hides the failure from the code under test.
  */
-export async function startEmulator({ port = 0, seed = 1, timeScale = 1, quota = QUOTA } = {}) {
+export async function startEmulator({
+  port = 0,
+  seed = 1,
+  timeScale = 1,
+  quota = QUOTA,
+  keepAlive = true,
+} = {}) {
   const state = newState({ seed, timeScale, quota });
   const sockets = new Set();
   const server = http.createServer((req, res) => {
+    if (!keepAlive) res.shouldKeepAlive = false;
     handle(state, req, res).catch((error) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end(`emulator error: ${error.message}`);
@@ -90,6 +99,8 @@ function newState({ seed, timeScale, quota }) {
     inFlight: new Map(),
     maintenanceUntil: null,
     priceListDegraded: false,
+    /** Requests a fault left unanswered; a reset cuts them so they cannot hold a client's connections. */
+    hung: new Set(),
   };
 }
 
@@ -121,6 +132,7 @@ async function handle(state, req, res) {
     return applyFault(fault, res, {
       cors: CORS_HEADERS,
       defaultBody: (status) => errorBody(url.pathname, status),
+      onHang: (hung) => state.hung.add(hung),
     });
   }
   if (url.pathname === "/graphql" || url.pathname === `/stores/${STORE_HASH}/graphql`) {
@@ -377,6 +389,7 @@ function control(state, req, res, url, body) {
     case "GET /__control/health":
       return ok({ ok: true, seed: state.seed, timeScale: state.timeScale });
     case "POST /__control/reset": {
+      for (const hung of state.hung) hung.socket?.destroy();
       const fresh = newState({
         seed: input.seed ?? state.seed,
         timeScale: input.timeScale ?? state.timeScale,

@@ -3,7 +3,9 @@
 //
 // A step is { status, headers, json | body, html, delayMs, hang, close }:
 //   hang: true              accept the request and never answer;
-//   close: "before"         drop the connection without a response;
+//   close: "before"         drop the connection without a response: a few bytes of a status line, then
+//                           the cut (with no byte at all, clients take it for an idle keep-alive
+//                           connection closing and silently send the request again, POSTs included);
 //   close: "mid-body"       send the status, headers and half of the body, then drop the connection;
 //   html: true              answer with an HTML error page, as a proxy in front of the store would;
 //   headers                 sent as given, malformed values included ("NaN", "-5", "1e309").
@@ -58,11 +60,16 @@ const HTML_PAGE = (status) =>
   "<hr><address>edge-proxy</address></body></html>\n";
 
 /** Answers `res` as the step says. */
-export async function applyFault(step, res, { cors, defaultBody }) {
+export async function applyFault(step, res, { cors, defaultBody, onHang }) {
   if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
-  if (step.hang) return; // the emulator's close() destroys the socket
+  if (step.hang) {
+    onHang(res); // cut at the next reset or when the emulator closes
+    return;
+  }
   if (step.close === "before") {
-    res.socket?.destroy();
+    const socket = res.socket;
+    socket?.write("HTTP/1.1 5");
+    setTimeout(() => socket?.destroy(), 10);
     return;
   }
   let payload;
@@ -82,6 +89,9 @@ export async function applyFault(step, res, { cors, defaultBody }) {
   const headers = { ...cors, ...(noBody ? {} : { "content-type": contentType }), ...(step.headers ?? {}) };
   if (step.close === "mid-body") {
     const bytes = Buffer.from(payload.length >= 2 ? payload : `${payload}padding`);
+    // Keep-alive framing even when the emulator closes connections: with "Connection: close" WebKit
+    // takes a body cut short for a complete one.
+    res.shouldKeepAlive = true;
     res.writeHead(step.status, { ...headers, "content-length": String(bytes.length) });
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
     // Let the first half leave before the connection is cut.

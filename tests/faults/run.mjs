@@ -1,0 +1,549 @@
+// Runs the fault scenarios (scenarios.js) in six runtimes, each against a fresh emulator, one runtime
+// after another, then prints a scenario × runtime table.
+//
+//   node tests/faults/run.mjs [node deno workerd chromium firefox webkit]   (default: all)
+//
+// Drivers are in drivers/: node and deno import the package's entry for their runtime; workerd and the
+// browsers get bundles (in .cache/faults) that import "commerce-fetch" by name, so that the package's
+// export conditions pick the entry, as for a user. Firefox and WebKit load the same page as Chromium,
+// through their WebDriver servers.
+//
+// Environment: FAULTS_ONLY=<text> runs only the scenarios whose name contains it (to rerun a flaky one);
+// FAULTS_LIMIT_S (default 180) is each runtime's time limit; FAULTS_VERBOSE=1 streams child output;
+// FAULTS_RAW_FETCH=1 swaps the library's createFetch for plain fetch, so most scenarios must fail
+// (proof that failures are detected).
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { homedir } from "node:os";
+import { basename, dirname, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "../emulator/emulator.mjs";
+import { scenarios, WAIT_TOLERANCE_MS } from "./scenarios.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "../..");
+const drivers = join(here, "drivers");
+const cache = join(repo, ".cache/faults");
+const bin = (name) => join(repo, "node_modules/.bin", name);
+const LIMIT_MS = Number(process.env.FAULTS_LIMIT_S ?? 180) * 1000;
+const RAW = process.env.FAULTS_RAW_FETCH === "1";
+const ONLY = process.env.FAULTS_ONLY ?? "";
+const VERBOSE = process.env.FAULTS_VERBOSE === "1";
+const TIME_SCALE = 0.01;
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+];
+const GECKODRIVER = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin/geckodriver");
+const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The last lines of a child's output, each cut short (a results line is long). */
+const tail = (text, lines = 15) =>
+  text
+    .trimEnd()
+    .split("\n")
+    .slice(-lines)
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+    .join("\n");
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+// ---------------------------------------------------------------------------------------------------
+// A scope holds what one runtime started: child processes (each in its own process group, so killing
+// the group also kills what it started: Xvfb, MiniBrowser, Firefox) and closers (browser, servers,
+// emulator). dispose() runs on success, failure, time-out and Ctrl-C alike.
+
+const live = new Set();
+
+class Scope {
+  children = new Set();
+  closers = [];
+  aborter = new AbortController();
+  signal = this.aborter.signal;
+
+  constructor() {
+    live.add(this);
+  }
+
+  start(cmd, args, { cwd = repo, env = {} } = {}) {
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const append = (data) => {
+      output = (output + data).slice(-200_000);
+      if (VERBOSE) process.stderr.write(data);
+    };
+    child.stdout.on("data", append);
+    child.stderr.on("data", append);
+    child.output = () => output;
+    child.exited = new Promise((resolve) => {
+      child.on("error", (error) => {
+        output += `\n${error.message}`;
+        resolve({ code: -1, signal: null });
+      });
+      child.on("close", (code, signal) => resolve({ code, signal }));
+    });
+    child.exited.then(() => this.children.delete(child));
+    this.children.add(child);
+    return child;
+  }
+
+  defer(close) {
+    this.closers.push(close);
+  }
+
+  /** The end of every live child's output, to explain a time-out. */
+  outputs() {
+    return [...this.children]
+      .filter((c) => c.output().trim())
+      .map((c) => `[${basename(c.spawnfile)}]\n${tail(c.output())}`)
+      .join("\n");
+  }
+
+  async dispose() {
+    this.aborter.abort();
+    for (const close of this.closers.reverse())
+      await Promise.resolve()
+        .then(close)
+        .catch(() => {});
+    await Promise.all([...this.children].map(stop));
+    live.delete(this);
+  }
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stop(child) {
+  killGroup(child, "SIGTERM");
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
+  await child.exited;
+  clearTimeout(timer);
+  killGroup(child, "SIGKILL"); // grandchildren that ignored SIGTERM
+}
+
+process.on("exit", () => {
+  for (const scope of live) for (const child of scope.children) killGroup(child, "SIGKILL");
+});
+let interrupted = false; // then main() stops reporting: the handler exits once all is cleaned up
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, async () => {
+    interrupted = true;
+    console.error(`\nfaults: ${signal}, stopping everything`);
+    await Promise.all([...live].map((scope) => scope.dispose()));
+    process.exit(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
+  });
+}
+
+/** Runs a command to completion and returns its output; throws with its end if it fails. */
+async function run(scope, cmd, args, options) {
+  const child = scope.start(cmd, args, options);
+  const { code, signal } = await child.exited;
+  if (code !== 0) {
+    const how = signal ? `killed by ${signal}` : `exit ${code}`;
+    throw new Error(`${basename(cmd)} failed (${how})\n${tail(child.output())}`);
+  }
+  return child.output();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `port` accepts connections; fails early if `child` exits first. */
+async function waitForPort(port, child, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.exited.then(() => {
+    exited = true;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${what} exited before listening on port ${port}\n${tail(child.output())}`);
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not listen on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+/** The results a driver printed on its FAULT_RESULTS line. */
+function parseResults(output) {
+  const line = output.split("\n").findLast((l) => l.startsWith("FAULT_RESULTS "));
+  if (!line) throw new Error(`no FAULT_RESULTS line in the output\n${tail(output)}`);
+  return JSON.parse(line.slice("FAULT_RESULTS ".length));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bundles. "commerce-fetch" resolves through a node_modules symlink to pkg/, so esbuild applies the
+// package's "exports" with the conditions given, as it would for an installed copy.
+
+function packageLink() {
+  const dir = join(cache, "node_modules");
+  mkdirSync(dir, { recursive: true });
+  rmSync(join(dir, "commerce-fetch"), { force: true });
+  symlinkSync(join(repo, "pkg"), join(dir, "commerce-fetch"));
+  return dir;
+}
+
+async function bundle(entry, outfile, options) {
+  const esbuild = await import("esbuild");
+  const { metafile } = await esbuild.build({
+    entryPoints: [join(drivers, entry)],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    nodePaths: [packageLink()],
+    logLevel: "error",
+    metafile: true,
+    ...options,
+  });
+  return Object.keys(metafile.inputs);
+}
+
+/** The browser page: out/index.html, out/src/page.js and out/dist/*.wasm, where browser.js's
+ * `new URL("../dist/commerce_fetch_bg.wasm", import.meta.url)` finds it from the bundle. */
+let pageBuilt;
+function buildPage() {
+  pageBuilt ??= (async () => {
+    const out = join(cache, "page");
+    rmSync(out, { recursive: true, force: true });
+    const inputs = await bundle("page.js", join(out, "src/page.js"), { conditions: ["browser"] });
+    if (!inputs.some((f) => f.endsWith("pkg/src/browser.js")))
+      throw new Error(`the page bundle does not use pkg/src/browser.js: ${inputs.join(", ")}`);
+    mkdirSync(join(out, "dist"));
+    cpSync(join(drivers, "index.html"), join(out, "index.html"));
+    cpSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm"), join(out, "dist/commerce_fetch_bg.wasm"));
+    return out;
+  })();
+  return pageBuilt;
+}
+
+const MIME = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+
+/** Serves the page on loopback; its origin differs from the emulator's, so fetches there are CORS. */
+async function servePage(scope, params) {
+  const root = await buildPage();
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    const file = join(root, path === "/" ? "index.html" : path);
+    if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": MIME[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  scope.defer(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${server.address().port}/?${params}`;
+}
+
+/** Reads what the page exposes: the results, an error, or null while it runs. */
+const PAGE_STATE =
+  "return JSON.stringify({ results: window.__faultResults ?? null, error: window.__faultError ?? null })";
+
+/** Loads the page in a browser driven over W3C WebDriver (plain HTTP) and polls it for the results. */
+async function webdriver(scope, { what, cmd, args, capabilities }, params) {
+  const url = await servePage(scope, params);
+  const port = await freePort();
+  const driver = scope.start(cmd, args(port));
+  await waitForPort(port, driver, what);
+  const call = async (method, path, body, signal = scope.signal) => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+      signal,
+    });
+    const { value } = await res.json();
+    if (!res.ok) throw new Error(`WebDriver ${method} ${path}: ${value?.error}: ${value?.message}`);
+    return value;
+  };
+  const session = await call("POST", "/session", { capabilities: { alwaysMatch: capabilities } });
+  const id = session.sessionId;
+  scope.defer(() => call("DELETE", `/session/${id}`, undefined, AbortSignal.timeout(10_000)));
+  const { browserName, browserVersion } = session.capabilities;
+  await call("POST", `/session/${id}/url`, { url });
+  for (;;) {
+    const state = JSON.parse(
+      await call("POST", `/session/${id}/execute/sync`, { script: PAGE_STATE, args: [] }),
+    );
+    if (state.results) return { results: state.results, detail: `${browserName} ${browserVersion}` };
+    if (state.error) throw new Error(state.error);
+    await sleep(500);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Runtimes: each gets its scope and the drivers' query string, and returns { results, detail }.
+
+const runtimes = {
+  async node(scope, params) {
+    const output = await run(scope, process.execPath, [join(drivers, "node.mjs"), params]);
+    return { results: parseResults(output), detail: `Node ${process.version}` };
+  },
+
+  async deno(scope, params) {
+    const env = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+    const version = (await run(scope, bin("deno"), ["--version"], { env })).split("\n")[0];
+    const args = ["run", "--allow-net", "--no-lock", join(drivers, "deno.js"), params];
+    return { results: parseResults(await run(scope, bin("deno"), args, { env })), detail: version };
+  },
+
+  async workerd(scope, params) {
+    const out = join(cache, "workerd");
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    // As wrangler bundles: its conditions, and each .wasm import left as a module of its own (its
+    // CompiledWasm rule), which workerd hands over as a compiled WebAssembly.Module.
+    const wasm = new Set();
+    const inputs = await bundle("worker.js", join(out, "worker.js"), {
+      conditions: ["workerd", "worker", "browser"],
+      plugins: [
+        {
+          name: "compiled-wasm",
+          setup(build) {
+            build.onResolve({ filter: /\.wasm$/ }, (args) => {
+              const name = basename(args.path);
+              cpSync(join(args.resolveDir, args.path), join(out, name));
+              wasm.add(name);
+              return { path: `./${name}`, external: true };
+            });
+          },
+        },
+      ],
+    });
+    if (!inputs.some((f) => f.endsWith("pkg/src/workerd.js")) || wasm.size === 0)
+      throw new Error(`the worker bundle does not use pkg/src/workerd.js: ${inputs.join(", ")}`);
+    const modules = [`(name = "worker.js", esModule = embed "worker.js")`];
+    for (const name of wasm) modules.push(`(name = "${name}", wasm = embed "${name}")`);
+    writeFileSync(
+      join(out, "config.capnp"),
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    # The emulator is on loopback, which workerd's default "internet" service refuses.
+    (name = "net", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [${modules.join(", ")}],
+  compatibilityDate = "2026-01-01",
+  globalOutbound = "net",
+);
+`,
+    );
+    const version = (await run(scope, bin("workerd"), ["--version"])).trim();
+    const port = await freePort();
+    const args = ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`];
+    await waitForPort(port, scope.start(bin("workerd"), args, { cwd: out }), "workerd");
+    const res = await fetch(`http://127.0.0.1:${port}/?${params}`, { signal: scope.signal });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`the worker answered ${res.status}: ${text.slice(0, 500)}`);
+    return { results: JSON.parse(text), detail: version };
+  },
+
+  async chromium(scope, params) {
+    const url = await servePage(scope, params);
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    scope.defer(() => browser.close());
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.__faultResults || window.__faultError, null, {
+      timeout: 0, // the runtime's limit applies
+      polling: 500,
+    });
+    const { results, error } = await page.evaluate(() => ({
+      results: window.__faultResults,
+      error: window.__faultError,
+    }));
+    if (!results) throw new Error(error);
+    return { results, detail: `Chromium ${browser.version()}` };
+  },
+
+  firefox: (scope, params) =>
+    webdriver(
+      scope,
+      {
+        what: "geckodriver",
+        cmd: GECKODRIVER,
+        args: (port) => ["--host", "127.0.0.1", "--port", String(port)],
+        // The capabilities the wasm-bindgen browser tests use (Firefox ESR, headless).
+        capabilities: JSON.parse(readFileSync(join(repo, "tests/webdriver/firefox/webdriver.json"), "utf8")),
+      },
+      params,
+    ),
+
+  // MiniBrowser has no headless mode: WebKitWebDriver runs under Xvfb.
+  webkit: (scope, params) =>
+    webdriver(
+      scope,
+      {
+        what: "WebKitWebDriver",
+        cmd: "xvfb-run",
+        args: (port) => ["-a", "/usr/bin/WebKitWebDriver", `--port=${port}`],
+        capabilities: { "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } },
+      },
+      params,
+    ),
+};
+
+/** Runs one runtime against a fresh emulator within LIMIT_MS; always cleans up what it started. */
+async function runRuntime(name) {
+  const scope = new Scope();
+  let timer;
+  try {
+    const emulator = await startEmulator({ port: 0, seed: 1, timeScale: TIME_SCALE, keepAlive: false });
+    scope.defer(() => emulator.close());
+    const params = new URLSearchParams({
+      url: emulator.url,
+      storeHash: emulator.storeHash,
+      accessToken: emulator.accessToken,
+      storefrontToken: emulator.storefrontToken,
+      ...(RAW && { raw: "1" }),
+      ...(ONLY && { only: ONLY }),
+    }).toString();
+    const job = runtimes[name](scope, params);
+    job.catch(() => {}); // after a time-out, its rejection is expected and ignored
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        const outputs = scope.outputs();
+        reject(new Error(`no results within ${LIMIT_MS / 1000} s${outputs ? `\n${outputs}` : ""}`));
+      }, LIMIT_MS);
+    });
+    const { results, detail } = await Promise.race([job, limit]);
+    if (!Array.isArray(results)) throw new Error(`not a results array: ${JSON.stringify(results)}`);
+    return { results, detail };
+  } finally {
+    clearTimeout(timer);
+    await scope.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function printTable(names, expected, columns) {
+  const NAME = 64;
+  const cut = (s) => (s.length > NAME ? `${s.slice(0, NAME - 1)}…` : s.padEnd(NAME));
+  const row = (first, cells) =>
+    `${cut(first)}  ${cells.map((c, i) => c.padEnd(Math.max(names[i].length, 5))).join("  ")}`.trimEnd();
+  console.log(`\n${row("scenario", names)}`);
+  for (const scenario of expected)
+    console.log(
+      row(
+        scenario,
+        columns.map((c) => ({ true: "pass", false: "FAIL" })[c.cells.get(scenario)?.ok] ?? "-"),
+      ),
+    );
+  const passed = (c) => [...c.cells.values()].filter((r) => r.ok).length;
+  console.log(
+    row(
+      "passed",
+      columns.map((c) => `${passed(c)}/${c.cells.size}`),
+    ),
+  );
+}
+
+async function main() {
+  const selected = process.argv.slice(2);
+  for (const name of selected) {
+    if (!(name in runtimes)) {
+      console.error(`faults: unknown runtime ${name}; choose from ${Object.keys(runtimes).join(", ")}`);
+      process.exit(2);
+    }
+  }
+  for (const f of ["commerce_fetch.js", "commerce_fetch_bg.wasm"]) {
+    if (!existsSync(join(repo, "pkg/dist", f))) {
+      console.error(`faults: pkg/dist/${f} is missing: run \`make build\` first`);
+      process.exit(2);
+    }
+  }
+  const names = selected.length ? selected : Object.keys(runtimes);
+  const expected = scenarios.map((s) => s.name).filter((n) => n.includes(ONLY));
+  console.log(
+    `faults: ${expected.length} scenarios × ${names.length} runtimes (${names.join(", ")}); ` +
+      `emulator timeScale ${TIME_SCALE}; wait tolerance +${WAIT_TOLERANCE_MS} ms (WAIT_TOLERANCE_MS); ` +
+      `limit ${LIMIT_MS / 1000} s per runtime${ONLY ? `; only "${ONLY}"` : ""}`,
+  );
+  if (RAW) console.log("faults: FAULTS_RAW_FETCH=1: plain fetch instead of the library, failures expected");
+
+  const columns = [];
+  for (const name of names) {
+    const began = performance.now();
+    const column = { name, cells: new Map() };
+    try {
+      const { results, detail } = await runRuntime(name);
+      for (const r of results) column.cells.set(r.name, r);
+      for (const scenario of expected)
+        if (!column.cells.has(scenario)) column.cells.set(scenario, { ok: false, error: "no result" });
+      column.detail = detail;
+    } catch (error) {
+      if (interrupted) return;
+      column.error = String(error?.message ?? error);
+      for (const scenario of expected)
+        column.cells.set(scenario, { ok: false, error: "runtime did not run" });
+    }
+    const ok = [...column.cells.values()].filter((r) => r.ok).length;
+    const how = column.error ? `could not run: ${column.error.split("\n")[0]}` : column.detail;
+    console.log(
+      `faults: ${name}: ${ok}/${column.cells.size} passed in ${seconds(performance.now() - began)} (${how})`,
+    );
+    columns.push(column);
+    if (interrupted) return;
+  }
+
+  printTable(names, [...new Set(columns.flatMap((c) => [...c.cells.keys()]))], columns);
+  let passed = 0;
+  let failed = 0;
+  const details = [];
+  for (const column of columns) {
+    if (column.error) details.push(`${column.name}: could not run:\n${column.error}`);
+    for (const [scenario, r] of column.cells) {
+      if (r.ok) passed++;
+      else failed++;
+      if (!r.ok && !column.error) details.push(`${column.name} | ${scenario}\n    ${r.error}`);
+    }
+  }
+  if (details.length) console.log(`\nfailures:\n${details.join("\n")}`);
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch(async (error) => {
+  console.error(`faults: ${error.stack ?? error}`);
+  await Promise.all([...live].map((scope) => scope.dispose()));
+  process.exit(1);
+});
