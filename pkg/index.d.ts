@@ -155,7 +155,9 @@ export interface RetryOptions {
   limit?: number;
   /**
    * Methods that are retried after a response or a network error. Any method is retried after a 429;
-   * a POST or PATCH is also retried when it carries an `Idempotency-Key` header or `idempotent: true`.
+   * a POST or PATCH is also retried when it carries an `Idempotency-Key` header or `idempotent: true`,
+   * and a POST to a `/graphql` URL whose JSON body holds only queries (BigCommerce's storefront API
+   * takes reads as POSTs; mutations are never retried this way).
    * @default ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY"]
    */
   methods?: string[];
@@ -207,7 +209,10 @@ export interface CreateFetchOptions {
   onRetry?: (event: RetryEvent) => void;
 }
 
-/** `RequestInit` with one addition: `idempotent: true` marks a POST or PATCH as safe to repeat. */
+/**
+ * `RequestInit` with one addition: `idempotent: true` marks a POST or PATCH as safe to repeat. A GraphQL
+ * query POSTed to a `/graphql` URL with a JSON string body needs no mark.
+ */
 export interface CommerceRequestInit extends RequestInit {
   /** The request is safe to repeat (the server deduplicates it), so it may be retried like a GET. */
   idempotent?: boolean;

@@ -7,6 +7,7 @@
 
 pub mod decision;
 pub mod fetch_error;
+pub mod graphql;
 pub mod hints;
 pub mod http_date;
 pub mod policy;

@@ -184,6 +184,13 @@ proptest! {
     }
 
     #[test]
+    fn the_graphql_scanner_never_panics_and_never_passes_a_mutation(text in any::<String>(), prefix in "[ \t\n,]{0,8}") {
+        let _ = crate::graphql::is_read_only(&text);
+        let with_mutation = format!("{prefix}query {{ a }} mutation {{ {text} }}");
+        prop_assert!(!crate::graphql::is_read_only(&with_mutation));
+    }
+
+    #[test]
     fn interpret_never_panics_and_classifies_by_hundreds(code in any::<i64>()) {
         let info = crate::status::interpret(code);
         prop_assert_eq!(info.code, code);

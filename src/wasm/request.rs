@@ -9,6 +9,7 @@ use web_sys::{AbortSignal, Headers, ReadableStream, Request};
 
 use super::js::{abort_signal_any, get, object_assign, object_keys, set};
 use super::timers::AbortListener;
+use crate::graphql;
 use crate::policy::RetryConfig;
 
 /// The header that marks a POST or PATCH as safe to repeat (IETF draft "The Idempotency-Key HTTP
@@ -21,7 +22,8 @@ pub struct PreparedRequest {
     init: JsValue,
     /// The method, as given (the core compares without regard to case).
     pub method: String,
-    /// Marked safe to repeat by `init.idempotent === true` or an `Idempotency-Key` header.
+    /// Marked safe to repeat by `init.idempotent === true`, an `Idempotency-Key` header, or being a
+    /// GraphQL request that only reads.
     pub idempotent: bool,
     /// False when the body is a stream, which can be read only once.
     pub replayable: bool,
@@ -49,7 +51,9 @@ impl PreparedRequest {
         let clone_input = body.is_undefined() && request.is_some_and(may_have_body);
         // The mark is only read when the method alone would not allow a retry.
         let idempotent = !config.methods.contains(&method)
-            && (get(&init, "idempotent").as_bool() == Some(true) || has_idempotency_key(&init, request)?);
+            && (get(&init, "idempotent").as_bool() == Some(true)
+                || has_idempotency_key(&init, request)?
+                || is_graphql_read(&input, request, &body));
         let signal = match get(&init, "signal") {
             signal if signal.is_undefined() => request.map(Request::signal),
             signal => signal.dyn_into::<AbortSignal>().ok(),
@@ -118,6 +122,32 @@ fn has_idempotency_key(init: &JsValue, request: Option<&Request>) -> Result<bool
         return Ok((0..length).any(|i| is_idempotency_key(&get(&get(&headers, &i.to_string()), "0"))));
     }
     Ok(object_keys(&headers)?.iter().any(|key| is_idempotency_key(&key)))
+}
+
+/// A POST to a `/graphql` endpoint whose JSON body holds only queries: BigCommerce's storefront API
+/// takes reads as POSTs, and a read is safe to send again. A body that is not a string (a stream, a
+/// `Request`'s own body) cannot be read here, and counts as not a read.
+fn is_graphql_read(input: &JsValue, request: Option<&Request>, body: &JsValue) -> bool {
+    let url = match request {
+        Some(request) => request.url(),
+        None => input
+            .as_string()
+            .or_else(|| get(input, "href").as_string())
+            .unwrap_or_default(),
+    };
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    if !path.ends_with("/graphql") {
+        return false;
+    }
+    let Some(text) = body.as_string() else {
+        return false;
+    };
+    let query = js_sys::JSON::parse(&text).map(|parsed| get(&parsed, "query").as_string());
+    matches!(query, Ok(Some(document)) if graphql::is_read_only(&document))
 }
 
 fn is_idempotency_key(name: &JsValue) -> bool {

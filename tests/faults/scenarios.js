@@ -528,12 +528,11 @@ export const scenarios = [
     },
   },
   {
-    name: "a GraphQL query marked idempotent is retried after a 503",
+    name: "a GraphQL query (a POST) is retried after a 503 without any mark",
     async run(ctx) {
       await ctx.control("faults", { path: "/graphql", steps: [{ status: 503 }] });
       const res = await ctx.lib.createFetch({ retry: quick })(ctx.graphqlUrl, {
         method: "POST",
-        idempotent: true,
         headers: { authorization: `Bearer ${ctx.storefrontToken}`, "content-type": "application/json" },
         body: JSON.stringify({
           query: "query { site { products(first: 2) { edges { node { entityId } } } } }",

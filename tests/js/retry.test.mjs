@@ -242,3 +242,34 @@ test("a custom fetch is used for every attempt", async () => {
   assert.equal(res.status, 204);
   assert.equal(calls, 2);
 });
+
+test("a GraphQL query POSTed to /graphql is retried without a mark; a mutation is not", async () => {
+  const post = (path, query) =>
+    createFetch({ retry: quick })(server.url(path), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables: { id: 1 } }),
+    });
+  server.route("/graphql", { status: 503 }, { status: 200, body: '{"data":{}}' });
+  assert.equal(
+    (await post("/graphql", "query Product($id: Int!) { site { product(entityId: $id) { name } } }")).status,
+    200,
+  );
+  assert.equal(server.received("/graphql").length, 2);
+
+  server.route("/store/graphql", { status: 503 }, { status: 200 });
+  const mutation = await post(
+    "/store/graphql",
+    "mutation { cart { deleteCart(input: {}) { deletedCartEntityId } } }",
+  );
+  assert.equal(mutation.status, 503);
+  assert.equal(server.received("/store/graphql").length, 1);
+  assert.equal(retryInfo(mutation).reason, "unsafe_method");
+
+  server.route("/search", { status: 503 }, { status: 200 });
+  assert.equal(
+    (await post("/search", "query { a }")).status,
+    503,
+    "only /graphql endpoints are read as GraphQL",
+  );
+});
