@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { basename, join } from "node:path";
+import { freePort } from "../tests/lib/processes.mjs";
 import { median, repo } from "./lib.mjs";
 
 const workerd = join(repo, "node_modules/.bin/workerd");
@@ -84,17 +84,6 @@ ${modules.join("\n")}
 `,
   );
   return dir;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function get(port) {

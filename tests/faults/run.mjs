@@ -12,14 +12,13 @@
 // FAULTS_LIMIT_S (default 180) is each runtime's time limit; FAULTS_VERBOSE=1 streams child output;
 // FAULTS_RAW_FETCH=1 swaps the library's createFetch for plain fetch, so most scenarios must fail
 // (proof that failures are detected).
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import { homedir } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/emulator.mjs";
+import { disposeAll, freePort, Scope, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
 import { scenarios, WAIT_TOLERANCE_MS } from "./scenarios.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,156 +42,13 @@ const GECKODRIVER = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "b
 const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** The last lines of a child's output, each cut short (a results line is long). */
-const tail = (text, lines = 15) =>
-  text
-    .trimEnd()
-    .split("\n")
-    .slice(-lines)
-    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
-    .join("\n");
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
-// ---------------------------------------------------------------------------------------------------
-// A scope holds what one runtime started: child processes (each in its own process group, so killing
-// the group also kills what it started: Xvfb, MiniBrowser, Firefox) and closers (browser, servers,
-// emulator). dispose() runs on success, failure, time-out and Ctrl-C alike.
-
-const live = new Set();
-
-class Scope {
-  children = new Set();
-  closers = [];
-  aborter = new AbortController();
-  signal = this.aborter.signal;
-
-  constructor() {
-    live.add(this);
-  }
-
-  start(cmd, args, { cwd = repo, env = {} } = {}) {
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, ...env },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const append = (data) => {
-      output = (output + data).slice(-200_000);
-      if (VERBOSE) process.stderr.write(data);
-    };
-    child.stdout.on("data", append);
-    child.stderr.on("data", append);
-    child.output = () => output;
-    child.exited = new Promise((resolve) => {
-      child.on("error", (error) => {
-        output += `\n${error.message}`;
-        resolve({ code: -1, signal: null });
-      });
-      child.on("close", (code, signal) => resolve({ code, signal }));
-    });
-    child.exited.then(() => this.children.delete(child));
-    this.children.add(child);
-    return child;
-  }
-
-  defer(close) {
-    this.closers.push(close);
-  }
-
-  /** The end of every live child's output, to explain a time-out. */
-  outputs() {
-    return [...this.children]
-      .filter((c) => c.output().trim())
-      .map((c) => `[${basename(c.spawnfile)}]\n${tail(c.output())}`)
-      .join("\n");
-  }
-
-  async dispose() {
-    this.aborter.abort();
-    for (const close of this.closers.reverse())
-      await Promise.resolve()
-        .then(close)
-        .catch(() => {});
-    await Promise.all([...this.children].map(stop));
-    live.delete(this);
-  }
-}
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function stop(child) {
-  killGroup(child, "SIGTERM");
-  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
-  await child.exited;
-  clearTimeout(timer);
-  killGroup(child, "SIGKILL"); // grandchildren that ignored SIGTERM
-}
-
-process.on("exit", () => {
-  for (const scope of live) for (const child of scope.children) killGroup(child, "SIGKILL");
-});
+// Processes: see tests/lib/processes.mjs. Each runtime gets a scope of its own.
 let interrupted = false; // then main() stops reporting: the handler exits once all is cleaned up
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, async () => {
-    interrupted = true;
-    console.error(`\nfaults: ${signal}, stopping everything`);
-    await Promise.all([...live].map((scope) => scope.dispose()));
-    process.exit(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
-  });
-}
-
-/** Runs a command to completion and returns its output; throws with its end if it fails. */
-async function run(scope, cmd, args, options) {
-  const child = scope.start(cmd, args, options);
-  const { code, signal } = await child.exited;
-  if (code !== 0) {
-    const how = signal ? `killed by ${signal}` : `exit ${code}`;
-    throw new Error(`${basename(cmd)} failed (${how})\n${tail(child.output())}`);
-  }
-  return child.output();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits until `port` accepts connections; fails early if `child` exits first. */
-async function waitForPort(port, child, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.exited.then(() => {
-    exited = true;
-  });
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${what} exited before listening on port ${port}\n${tail(child.output())}`);
-    const open = await new Promise((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not listen on port ${port} within ${timeoutMs / 1000} s`);
-}
+stopEverythingOnExit("faults", () => {
+  interrupted = true;
+});
 
 /** The results a driver printed on its FAULT_RESULTS line. */
 function parseResults(output) {
@@ -309,15 +165,15 @@ async function webdriver(scope, { what, cmd, args, capabilities }, params) {
 
 const runtimes = {
   async node(scope, params) {
-    const output = await run(scope, process.execPath, [join(drivers, "node.mjs"), params]);
+    const output = await scope.run(process.execPath, [join(drivers, "node.mjs"), params]);
     return { results: parseResults(output), detail: `Node ${process.version}` };
   },
 
   async deno(scope, params) {
     const env = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
-    const version = (await run(scope, bin("deno"), ["--version"], { env })).split("\n")[0];
+    const version = (await scope.run(bin("deno"), ["--version"], { env })).split("\n")[0];
     const args = ["run", "--allow-net", "--no-lock", join(drivers, "deno.js"), params];
-    return { results: parseResults(await run(scope, bin("deno"), args, { env })), detail: version };
+    return { results: parseResults(await scope.run(bin("deno"), args, { env })), detail: version };
   },
 
   async workerd(scope, params) {
@@ -365,7 +221,7 @@ const worker :Workerd.Worker = (
 );
 `,
     );
-    const version = (await run(scope, bin("workerd"), ["--version"])).trim();
+    const version = (await scope.run(bin("workerd"), ["--version"])).trim();
     const port = await freePort();
     const args = ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`];
     await waitForPort(port, scope.start(bin("workerd"), args, { cwd: out }), "workerd");
@@ -423,7 +279,7 @@ const worker :Workerd.Worker = (
 
 /** Runs one runtime against a fresh emulator within LIMIT_MS; always cleans up what it started. */
 async function runRuntime(name) {
-  const scope = new Scope();
+  const scope = new Scope({ verbose: VERBOSE, cwd: repo });
   let timer;
   try {
     const emulator = await startEmulator({ port: 0, seed: 1, timeScale: TIME_SCALE, keepAlive: false });
@@ -544,6 +400,6 @@ async function main() {
 
 main().catch(async (error) => {
   console.error(`faults: ${error.stack ?? error}`);
-  await Promise.all([...live].map((scope) => scope.dispose()));
+  await disposeAll();
   process.exit(1);
 });

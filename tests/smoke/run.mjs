@@ -8,7 +8,6 @@
 // tarball, and skips `next build` when neither the tarball nor the Next template changed.
 // SMOKE_VERBOSE=1 streams every command's output. SMOKE_EXPECT_ATTEMPTS=N makes each check expect N
 // attempts instead of 2 (N=3 must fail everywhere: proof that failures are detected).
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   cpSync,
@@ -21,10 +20,10 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
 import { startServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,127 +36,14 @@ const expectedAttempts = Number(process.env.SMOKE_EXPECT_ATTEMPTS ?? 2);
 const SERVER_REQUESTS = 2; // one 503, one 200: what the server must have seen, whatever a runtime says
 const CHROMIUM = process.env.SMOKE_CHROMIUM ?? "/usr/bin/chromium";
 
-// ---------------------------------------------------------------------------------------------------
-// Processes: every child gets its own process group, so that killing it also kills what it started
-// (next start's workers, npm's scripts). All are killed on exit, on failure and on Ctrl-C.
-
-const children = new Set();
+// Processes: see tests/lib/processes.mjs. One scope for the whole run; browsers close before children stop.
+const scope = new Scope({ verbose, cwd: repo });
 const browsers = new Set();
-
-function start(cmd, args, { cwd = repo, env = {} } = {}) {
-  const child = spawn(cmd, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const append = (data) => {
-    output += data;
-    if (output.length > 400_000) output = output.slice(-200_000);
-    if (verbose) process.stderr.write(data);
-  };
-  child.stdout.on("data", append);
-  child.stderr.on("data", append);
-  child.output = () => output;
-  child.exited = new Promise((resolve) => {
-    child.on("error", (error) => {
-      output += `\n${error.message}`;
-      children.delete(child);
-      resolve({ code: -1, signal: null });
-    });
-    child.on("close", (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  children.add(child);
-  return child;
-}
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function stop(child) {
-  if (!children.has(child)) return;
-  killGroup(child, "SIGTERM");
-  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
-  await child.exited;
-  clearTimeout(timer);
-  killGroup(child, "SIGKILL"); // grandchildren that ignored SIGTERM
-}
-
-async function cleanup() {
-  await Promise.all([...browsers].map((browser) => browser.close().catch(() => {})));
-  await Promise.all([...children].map(stop));
-}
-
-process.on("exit", () => {
-  for (const child of children) killGroup(child, "SIGKILL");
-});
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, async () => {
-    console.error(`\nsmoke: ${signal}, stopping everything`);
-    await cleanup();
-    process.exit(128 + { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal]);
-  });
-}
-
-const tail = (text, lines = 25) => text.trimEnd().split("\n").slice(-lines).join("\n");
-
-/** Runs a command to completion; throws with the end of its output if it fails. */
-async function run(cmd, args, { timeoutMs = 600_000, ...options } = {}) {
-  const child = start(cmd, args, options);
-  const timer = setTimeout(() => killGroup(child, "SIGKILL"), timeoutMs);
-  const { code, signal } = await child.exited;
-  clearTimeout(timer);
-  if (code !== 0) {
-    const how = signal ? `killed by ${signal}` : `exit ${code}`;
-    throw new Error(`\`${basename(cmd)} ${args.join(" ")}\` failed (${how})\n${tail(child.output())}`);
-  }
-  return child.output();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits until `port` accepts connections; fails early if `child` exits first. */
-async function waitForPort(port, child, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.exited.then(() => {
-    exited = true;
-  });
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${what} exited before listening on port ${port}\n${tail(child.output())}`);
-    const open = await new Promise((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `${what} did not listen on port ${port} within ${timeoutMs / 1000} s\n${tail(child.output())}`,
-  );
-}
+scope.defer(() => Promise.all([...browsers].map((browser) => browser.close().catch(() => {}))));
+stopEverythingOnExit("smoke");
+const start = (cmd, args, options) => scope.start(cmd, args, options);
+const run = (cmd, args, options) => scope.run(cmd, args, options);
+const cleanup = () => scope.dispose();
 
 /** GETs a URL that answers the check's JSON result. */
 async function getResult(url) {
