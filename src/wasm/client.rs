@@ -1,6 +1,5 @@
 //! The retry loop behind `createFetch`: fetch → interpret → decide → wait or return.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Array, Date, Function, Math, Object, Promise};
@@ -12,7 +11,7 @@ use web_sys::{AbortController, AbortSignal, Headers, ReadableStream, Response};
 use super::js::{error_name_and_message, get, global_fetch, set, to_promise, type_error};
 use super::options::ClientOptions;
 use super::request::{combine_signals, PreparedRequest};
-use super::timers::{Timer, Wait};
+use super::timers::{AbortListener, AttemptTimeout, Wait};
 use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
 use crate::fetch_error::{classify_fetch_failure, FetchFailure};
 use crate::hints::{HeaderSource, RateLimitHint};
@@ -190,20 +189,15 @@ impl Inner {
     }
 
     async fn attempt(&self, request: &PreparedRequest, budget_ms: Option<u64>) -> AttemptEnd {
-        let timed_out = Rc::new(Cell::new(false));
         // Held until the attempt ends: dropping them clears the timer and removes the listener.
-        let mut guards: (Option<Timer>, Option<super::timers::AbortListener>) = (None, None);
+        let mut timeout: Option<AttemptTimeout> = None;
+        let mut _listener: Option<AbortListener> = None;
         let mut signal: Option<AbortSignal> = None;
         if let Some(ms) = budget_ms {
             if let Ok(controller) = AbortController::new() {
-                let (on_timeout, flag) = (controller.clone(), Rc::clone(&timed_out));
-                guards.0 = Timer::start(ms as f64, move || {
-                    flag.set(true);
-                    on_timeout.abort();
-                })
-                .ok();
+                timeout = AttemptTimeout::start(ms as f64, &controller).ok();
                 let (combined, listener) = combine_signals(request.signal.as_ref(), &controller);
-                guards.1 = listener;
+                _listener = listener;
                 signal = Some(combined);
             }
         }
@@ -230,7 +224,7 @@ impl Inner {
                 if let Some(caller) = request.signal.as_ref().filter(|s| s.aborted()) {
                     return AttemptEnd::Final(caller.reason());
                 }
-                if timed_out.get() {
+                if timeout.as_ref().is_some_and(AttemptTimeout::fired) {
                     return AttemptEnd::Timeout(error);
                 }
                 let (name, message) = error_name_and_message(&error);

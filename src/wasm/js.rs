@@ -13,6 +13,15 @@ extern "C" {
     #[wasm_bindgen(js_name = setTimeout, catch)]
     pub fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
 
+    /// `setTimeout(handler, ms, argument)`: the handler receives `argument`, so one handler can serve
+    /// many timers.
+    #[wasm_bindgen(js_name = setTimeout, catch)]
+    pub fn set_timeout_with_argument(
+        handler: &Function,
+        ms: f64,
+        argument: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
 

@@ -9,9 +9,9 @@ use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
+use web_sys::{AbortController, AbortSignal};
 
-use super::js::{clear_timeout, set_timeout};
+use super::js::{clear_timeout, set_timeout, set_timeout_with_argument};
 
 /// A `setTimeout` that is cleared when dropped, so its closure is never called after it is freed.
 pub struct Timer {
@@ -32,6 +32,43 @@ impl Timer {
 }
 
 impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}
+
+/// Aborts an attempt's controller after its time is up; cleared when dropped. Every attempt shares one
+/// handler, to which `setTimeout` passes the controller, so no closure is made per request (each would
+/// cost an allocation and a FinalizationRegistry entry on the success path).
+pub struct AttemptTimeout {
+    id: JsValue,
+    controller: AbortController,
+}
+
+thread_local! {
+    static ABORT_CONTROLLER: Closure<dyn FnMut(JsValue)> =
+        Closure::new(|controller: JsValue| controller.unchecked_into::<AbortController>().abort());
+}
+
+impl AttemptTimeout {
+    /// Aborts `controller` after `ms` milliseconds, unless dropped first.
+    pub fn start(ms: f64, controller: &AbortController) -> Result<AttemptTimeout, JsValue> {
+        let id = ABORT_CONTROLLER.with(|handler| {
+            set_timeout_with_argument(handler.as_ref().unchecked_ref(), ms, controller.as_ref())
+        })?;
+        Ok(AttemptTimeout {
+            id,
+            controller: controller.clone(),
+        })
+    }
+
+    /// Whether the time ran out: only this timer aborts the controller.
+    pub fn fired(&self) -> bool {
+        self.controller.signal().aborted()
+    }
+}
+
+impl Drop for AttemptTimeout {
     fn drop(&mut self) {
         clear_timeout(&self.id);
     }
