@@ -6,6 +6,7 @@
 //   GET /reset?seed=N  reseeds /flaky and zeroes the counters
 //   GET /stats         { ok, flaky, flaky503 }: requests seen since the last reset
 import { createServer } from "node:http";
+import { seededRandom } from "../tests/emulator/catalog.mjs";
 
 const body = JSON.stringify({
   data: { id: 111, name: "Orbit Terrarium - Large", price: 109, inventory_level: 12, is_visible: true },
@@ -21,19 +22,7 @@ const failHeaders = {
   "content-length": Buffer.byteLength(failBody),
 };
 
-// mulberry32: small, seeded, good enough to flip a fair coin.
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-let random = generator(1);
+let random = seededRandom(1);
 const counts = { ok: 0, flaky: 0, flaky503: 0 };
 
 const server = createServer({ keepAlive: true }, (req, res) => {
@@ -54,7 +43,7 @@ const server = createServer({ keepAlive: true }, (req, res) => {
     }
   } else if (path === "/reset") {
     const seed = Number(new URL(req.url, "http://x").searchParams.get("seed") ?? 1);
-    random = generator(seed);
+    random = seededRandom(seed);
     counts.ok = counts.flaky = counts.flaky503 = 0;
     res.end("{}");
   } else if (path === "/stats") {
