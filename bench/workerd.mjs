@@ -4,11 +4,11 @@
 // answers interpret(429), and for the same worker without the package. The difference of the medians
 // is what the package adds: compiling the wasm module, evaluating the JS, and the first interpret().
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { freePort } from "../tests/lib/processes.mjs";
+import { buildWorker, serveArgs } from "../tests/lib/workerd.mjs";
 import { median, repo } from "./lib.mjs";
 
 const workerd = join(repo, "node_modules/.bin/workerd");
@@ -30,59 +30,18 @@ export default {
 `,
 };
 
-/** Bundles a worker as wrangler would: workerd conditions, each .wasm import kept as its own module. */
-async function buildWorker(name) {
-  const esbuild = await import("esbuild");
+/** The worker `name`, bundled as wrangler would (tests/lib/workerd.mjs), in its own folder. */
+async function buildBenchWorker(name) {
   const dir = join(outRoot, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "entry.js"), sources[name]);
-  const wasmModules = [];
-  await esbuild.build({
-    entryPoints: [join(dir, "entry.js")],
-    outfile: join(dir, "worker.js"),
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    logLevel: "error",
-    plugins: [
-      {
-        name: "commerce-fetch-and-wasm",
-        setup(build) {
-          // The package's "workerd" export condition.
-          build.onResolve({ filter: /^commerce-fetch$/ }, () => ({ path: join(repo, "pkg/src/workerd.js") }));
-          build.onResolve({ filter: /\.wasm$/ }, (args) => {
-            const file = join(args.resolveDir, args.path);
-            const hash = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 40);
-            const module = `${hash}-${basename(file)}`;
-            copyFileSync(file, join(dir, module));
-            wasmModules.push(module);
-            return { path: `./${module}`, external: true };
-          });
-        },
-      },
-    ],
+  mkdirSync(outRoot, { recursive: true });
+  const entry = join(outRoot, `${name}-entry.js`);
+  writeFileSync(entry, sources[name]);
+  await buildWorker({
+    entry,
+    outDir: dir,
+    alias: { "commerce-fetch": join(repo, "pkg/src/workerd.js") },
+    esbuildOptions: { minify: true },
   });
-  const modules = [`    (name = "worker.js", esModule = embed "worker.js"),`];
-  for (const module of wasmModules) modules.push(`    (name = "${module}", wasm = embed "${module}"),`);
-  writeFileSync(
-    join(dir, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-${modules.join("\n")}
-  ],
-  compatibilityDate = "2026-01-01",
-);
-`,
-  );
   return dir;
 }
 
@@ -105,7 +64,7 @@ function get(port) {
 async function sample(dir) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(workerd, ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`], {
+  const child = spawn(workerd, serveArgs(port), {
     cwd: dir,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -137,7 +96,7 @@ async function sample(dir) {
 }
 
 export async function workerdColdStart(samples) {
-  const dirs = { without: await buildWorker("without"), with: await buildWorker("with") };
+  const dirs = { without: await buildBenchWorker("without"), with: await buildBenchWorker("with") };
   const times = { without: [], with: [] };
   for (let i = 0; i < samples + 1; i++) {
     for (const name of ["without", "with"]) {

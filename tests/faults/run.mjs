@@ -12,13 +12,14 @@
 // FAULTS_LIMIT_S (default 180) is each runtime's time limit; FAULTS_VERBOSE=1 streams child output;
 // FAULTS_RAW_FETCH=1 swaps the library's createFetch for plain fetch, so most scenarios must fail
 // (proof that failures are detected).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import { homedir } from "node:os";
-import { basename, dirname, extname, join } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/emulator.mjs";
 import { disposeAll, freePort, Scope, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
+import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { scenarios, WAIT_TOLERANCE_MS } from "./scenarios.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -178,53 +179,16 @@ const runtimes = {
 
   async workerd(scope, params) {
     const out = join(cache, "workerd");
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out, { recursive: true });
-    // As wrangler bundles: its conditions, and each .wasm import left as a module of its own (its
-    // CompiledWasm rule), which workerd hands over as a compiled WebAssembly.Module.
-    const wasm = new Set();
-    const inputs = await bundle("worker.js", join(out, "worker.js"), {
-      conditions: ["workerd", "worker", "browser"],
-      plugins: [
-        {
-          name: "compiled-wasm",
-          setup(build) {
-            build.onResolve({ filter: /\.wasm$/ }, (args) => {
-              const name = basename(args.path);
-              cpSync(join(args.resolveDir, args.path), join(out, name));
-              wasm.add(name);
-              return { path: `./${name}`, external: true };
-            });
-          },
-        },
-      ],
+    const { inputs, wasmModules } = await buildWorker({
+      entry: join(drivers, "worker.js"),
+      outDir: out,
+      esbuildOptions: { nodePaths: [packageLink()] },
     });
-    if (!inputs.some((f) => f.endsWith("pkg/src/workerd.js")) || wasm.size === 0)
+    if (!inputs.some((f) => f.endsWith("pkg/src/workerd.js")) || wasmModules.length === 0)
       throw new Error(`the worker bundle does not use pkg/src/workerd.js: ${inputs.join(", ")}`);
-    const modules = [`(name = "worker.js", esModule = embed "worker.js")`];
-    for (const name of wasm) modules.push(`(name = "${name}", wasm = embed "${name}")`);
-    writeFileSync(
-      join(out, "config.capnp"),
-      `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    # The emulator is on loopback, which workerd's default "internet" service refuses.
-    (name = "net", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [${modules.join(", ")}],
-  compatibilityDate = "2026-01-01",
-  globalOutbound = "net",
-);
-`,
-    );
     const version = (await scope.run(bin("workerd"), ["--version"])).trim();
     const port = await freePort();
-    const args = ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`];
-    await waitForPort(port, scope.start(bin("workerd"), args, { cwd: out }), "workerd");
+    await waitForPort(port, scope.start(bin("workerd"), serveArgs(port), { cwd: out }), "workerd");
     const res = await fetch(`http://127.0.0.1:${port}/?${params}`, { signal: scope.signal });
     const text = await res.text();
     if (!res.ok) throw new Error(`the worker answered ${res.status}: ${text.slice(0, 500)}`);

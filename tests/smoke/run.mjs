@@ -21,9 +21,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
+import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { startServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -149,54 +150,12 @@ const runtimes = {
   async workerd({ tarball, server }) {
     const { dir } = await scratch("workerd", ["workerd"], tarball);
     const out = join(dir, "out");
-    rmSync(out, { recursive: true, force: true });
-    mkdirSync(out);
-    // As wrangler bundles: its conditions, and every .wasm import left as a module of its own
-    // (wrangler's CompiledWasm rule), named by content hash.
-    const wasmModules = new Map();
-    const esbuild = await import("esbuild");
-    await esbuild.build({
-      entryPoints: [join(dir, "worker.js")],
-      outfile: join(out, "worker.js"),
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      conditions: ["workerd", "worker", "browser"],
-      logLevel: "error",
-      plugins: [
-        {
-          name: "compiled-wasm",
-          setup(build) {
-            build.onResolve({ filter: /\.wasm(\?module)?$/ }, (args) => {
-              const file = join(args.resolveDir, args.path.replace(/\?module$/, ""));
-              const name = `${sha256(readFileSync(file)).slice(0, 40)}-${basename(file)}`;
-              cpSync(file, join(out, name));
-              wasmModules.set(name, file);
-              return { path: `./${name}`, external: true };
-            });
-          },
-        },
-      ],
-    });
-    if (wasmModules.size === 0)
+    const { wasmModules } = await buildWorker({ entry: join(dir, "worker.js"), outDir: out });
+    if (wasmModules.length === 0)
       throw new Error("the worker bundle imports no .wasm: the workerd entry was not used");
-    const modules = [`    (name = "worker.js", esModule = embed "worker.js"),`];
-    for (const name of wasmModules.keys()) modules.push(`    (name = "${name}", wasm = embed "${name}"),`);
-    const config = readFileSync(join(templates, "workerd/config.capnp"), "utf8").replace(
-      "@MODULES@",
-      modules.join("\n"),
-    );
-    writeFileSync(join(out, "config.capnp"), config);
 
     const port = await freePort();
-    const workerd = start(
-      bin("workerd"),
-      ["serve", "config.capnp", "--socket-addr", `http=127.0.0.1:${port}`],
-      {
-        cwd: out,
-      },
-    );
+    const workerd = start(bin("workerd"), serveArgs(port), { cwd: out });
     await waitForPort(port, workerd, "workerd");
     const version = (await run(bin("workerd"), ["--version"])).trim();
     const path = "/flaky/workerd";
