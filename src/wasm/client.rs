@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal, Headers, ReadableStream, Response};
 
-use super::js::{error_name_and_message, get, global_fetch, set, to_promise, type_error};
+use super::js::{
+    error_name_and_message, get, get_cached, global_fetch, set, to_promise, type_error, BODY, HEADERS, STATUS,
+};
 use super::options::ClientOptions;
 use super::request::{combine_signals, PreparedRequest};
 use super::timers::{AbortListener, AttemptTimeout, Wait};
@@ -130,7 +132,7 @@ impl Inner {
                         }
                         return Ok(response.into());
                     }
-                    let headers = ResponseHeaders(get(&response, "headers").unchecked_into());
+                    let headers = ResponseHeaders(get_cached(&response, &HEADERS).unchecked_into());
                     let hints = RateLimitHint::from_headers(&headers, Date::now() as i64);
                     (
                         Outcome::Response { status, hints },
@@ -361,10 +363,10 @@ fn elapsed_since(started: f64) -> u64 {
 /// The status of a `Response`, possibly from another realm or a polyfill: a `status` from 0 to 999 and
 /// a `headers` object. `None` for anything else.
 fn response_status(value: &JsValue) -> Option<u16> {
-    let status = get(value, "status")
+    let status = get_cached(value, &STATUS)
         .as_f64()
         .filter(|s| s.fract() == 0.0 && (0.0..1000.0).contains(s))?;
-    get(value, "headers").is_object().then_some(status as u16)
+    get_cached(value, &HEADERS).is_object().then_some(status as u16)
 }
 
 /// Cancels the body of a response that will not be returned, so the connection is freed.
@@ -373,7 +375,7 @@ fn discard_body(response: &Response) {
         // One handler for the life of the module: cancelling can reject, and nobody awaits it.
         static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
     }
-    if let Ok(body) = get(response, "body").dyn_into::<ReadableStream>() {
+    if let Ok(body) = get_cached(response, &BODY).dyn_into::<ReadableStream>() {
         if !body.locked() {
             IGNORE.with(|ignore| {
                 let _ = body.cancel().catch(ignore);

@@ -7,7 +7,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Headers, ReadableStream, Request};
 
-use super::js::{abort_signal_any, get, object_assign, object_keys, set};
+use super::js::{
+    abort_signal_any, get, get_cached, object_assign, object_keys, set_cached, BODY, METHOD, SIGNAL,
+};
 use super::timers::AbortListener;
 use crate::graphql;
 use crate::policy::RetryConfig;
@@ -38,11 +40,11 @@ impl PreparedRequest {
     /// Proxy); anything merely invalid is left for `fetch` to reject.
     pub fn new(input: JsValue, init: JsValue, config: &RetryConfig) -> Result<PreparedRequest, JsValue> {
         let request = input.dyn_ref::<Request>();
-        let method = get(&init, "method")
+        let method = get_cached(&init, &METHOD)
             .as_string()
             .or_else(|| request.map(Request::method))
             .unwrap_or_else(|| "GET".to_owned());
-        let body = get(&init, "body");
+        let body = get_cached(&init, &BODY);
         let replayable = !body.is_instance_of::<ReadableStream>();
         // Firefox has no `Request.body`, so any method that may carry a body counts as having one.
         let may_have_body = |r: &Request| {
@@ -54,7 +56,7 @@ impl PreparedRequest {
             && (get(&init, "idempotent").as_bool() == Some(true)
                 || has_idempotency_key(&init, request)?
                 || is_graphql_read(&input, request, &body));
-        let signal = match get(&init, "signal") {
+        let signal = match get_cached(&init, &SIGNAL) {
             signal if signal.is_undefined() => request.map(Request::signal),
             signal => signal.dyn_into::<AbortSignal>().ok(),
         };
@@ -82,7 +84,7 @@ impl PreparedRequest {
         if self.init.is_object() {
             object_assign(&init, &self.init)?;
         }
-        set(&init, "signal", signal);
+        set_cached(&init, &SIGNAL, signal);
         Ok((input, init.into()))
     }
 }
