@@ -171,31 +171,25 @@ fn optional_string(
 
 /// A timeout: a number of milliseconds, or `false` (or `Infinity`) for none.
 fn time_limit(object: &JsValue, key: &str, option: &'static str) -> Result<Option<f64>, ConfigError> {
-    let value = get(object, key);
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    if value.as_bool() == Some(false) {
-        return Ok(Some(f64::INFINITY));
-    }
-    value.as_f64().map(Some).ok_or_else(|| {
-        ConfigError::new(
-            option,
-            "a number of milliseconds, or false for none",
-            describe(&value),
-        )
-    })
+    optional(
+        object,
+        key,
+        option,
+        "a number of milliseconds, or false for none",
+        |value| {
+            if value.as_bool() == Some(false) {
+                Some(f64::INFINITY)
+            } else {
+                value.as_f64()
+            }
+        },
+    )
 }
 
 fn optional_function(object: &JsValue, key: &'static str) -> Result<Option<Function>, ConfigError> {
-    let value = get(object, key);
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    value
-        .dyn_into::<Function>()
-        .map(Some)
-        .map_err(|value| ConfigError::new(key, "a function", describe(&value)))
+    optional(object, key, key, "a function", |value| {
+        value.dyn_ref::<Function>().cloned()
+    })
 }
 
 fn optional_list<T>(
