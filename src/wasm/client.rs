@@ -106,7 +106,7 @@ impl Inner {
     }
 
     async fn run(&self, input: JsValue, init: JsValue) -> Result<JsValue, JsValue> {
-        let request = PreparedRequest::new(input, init, self.config())?;
+        let request = PreparedRequest::new(input, init);
         let started = Date::now();
         let mut trace: Vec<TraceEntry> = Vec::new();
         let mut number: u32 = 0;
@@ -147,7 +147,9 @@ impl Inner {
             let attempt = Attempt {
                 number,
                 method: &request.method,
-                idempotent: request.idempotent,
+                // The mark matters only for a method the configuration does not already retry.
+                idempotent: !self.config().methods.contains(&request.method)
+                    && request.marked_idempotent()?,
                 replayable: request.replayable,
                 outcome,
                 elapsed_ms,

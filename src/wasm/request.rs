@@ -12,7 +12,6 @@ use super::js::{
 };
 use super::timers::AbortListener;
 use crate::graphql;
-use crate::policy::RetryConfig;
 
 /// The header that marks a POST or PATCH as safe to repeat (IETF draft "The Idempotency-Key HTTP
 /// Header Field"); the server deduplicates requests that carry the same key.
@@ -24,9 +23,8 @@ pub struct PreparedRequest {
     init: JsValue,
     /// The method, as given (the core compares without regard to case).
     pub method: String,
-    /// Marked safe to repeat by `init.idempotent === true`, an `Idempotency-Key` header, or being a
-    /// GraphQL request that only reads.
-    pub idempotent: bool,
+    /// `init.body`, kept for the GraphQL check of [`PreparedRequest::marked_idempotent`].
+    body: JsValue,
     /// False when the body is a stream, which can be read only once.
     pub replayable: bool,
     /// The caller's signal: `init.signal`, else the `Request`'s own.
@@ -36,9 +34,8 @@ pub struct PreparedRequest {
 }
 
 impl PreparedRequest {
-    /// Reads the request. Fails only with what the caller's own objects threw (a throwing getter or
-    /// Proxy); anything merely invalid is left for `fetch` to reject.
-    pub fn new(input: JsValue, init: JsValue, config: &RetryConfig) -> Result<PreparedRequest, JsValue> {
+    /// Reads what every attempt needs. Anything unreadable or invalid is left for `fetch` to reject.
+    pub fn new(input: JsValue, init: JsValue) -> PreparedRequest {
         let request = input.dyn_ref::<Request>();
         let method = get_cached(&init, &METHOD)
             .as_string()
@@ -51,24 +48,30 @@ impl PreparedRequest {
             r.body().is_some() || !matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD")
         };
         let clone_input = body.is_undefined() && request.is_some_and(may_have_body);
-        // The mark is only read when the method alone would not allow a retry.
-        let idempotent = !config.methods.contains(&method)
-            && (get(&init, "idempotent").as_bool() == Some(true)
-                || has_idempotency_key(&init, request)?
-                || is_graphql_read(&input, request, &body));
         let signal = match get_cached(&init, &SIGNAL) {
             signal if signal.is_undefined() => request.map(Request::signal),
             signal => signal.dyn_into::<AbortSignal>().ok(),
         };
-        Ok(PreparedRequest {
+        PreparedRequest {
             input,
             init,
             method,
-            idempotent,
+            body,
             replayable,
             signal,
             clone_input,
-        })
+        }
+    }
+
+    /// Whether the caller marked the request safe to repeat: `init.idempotent === true`, an
+    /// `Idempotency-Key` header, or a GraphQL request that only reads. Read only when a retry is being
+    /// decided, so the success path never parses a body; fails only with what the caller's own objects
+    /// threw (a throwing getter or Proxy).
+    pub fn marked_idempotent(&self) -> Result<bool, JsValue> {
+        let request = self.input.dyn_ref::<Request>();
+        Ok(get(&self.init, "idempotent").as_bool() == Some(true)
+            || has_idempotency_key(&self.init, request)?
+            || is_graphql_read(&self.input, request, &self.body))
     }
 
     /// The `(input, init)` for one attempt, sending `signal` (when given) in place of the caller's.
