@@ -57,9 +57,7 @@ export function makeContext(lib, emulator) {
   return {
     lib,
     auth: { "x-auth-token": emulator.accessToken },
-    storefrontToken: emulator.storefrontToken,
     url: (route) => `${api}${route}`,
-    graphqlUrl: `${emulator.url}/graphql`,
     path: (route) => `/stores/${emulator.storeHash}${route}`,
     control,
     /** Scripts the answers of `route` (a path under the store), one step per request. */
@@ -71,6 +69,13 @@ export function makeContext(lib, emulator) {
       const res = await fetch(`${emulator.url}/__control/requests?path=${encodeURIComponent(path)}`);
       return (await res.json()).requests;
     },
+    /** POSTs `query` to the storefront GraphQL endpoint through commerce-fetch, as a storefront would. */
+    graphql: (query) =>
+      lib.createFetch({ retry: quick })(`${emulator.url}/graphql`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${emulator.storefrontToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      }),
     async graphqlRequests() {
       const res = await fetch(`${emulator.url}/__control/requests?path=/graphql`);
       return (await res.json()).requests;
@@ -531,13 +536,7 @@ export const scenarios = [
     name: "a GraphQL query (a POST) is retried after a 503 without any mark",
     async run(ctx) {
       await ctx.control("faults", { path: "/graphql", steps: [{ status: 503 }] });
-      const res = await ctx.lib.createFetch({ retry: quick })(ctx.graphqlUrl, {
-        method: "POST",
-        headers: { authorization: `Bearer ${ctx.storefrontToken}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          query: "query { site { products(first: 2) { edges { node { entityId } } } } }",
-        }),
-      });
+      const res = await ctx.graphql("query { site { products(first: 2) { edges { node { entityId } } } } }");
       equal(res.status, 200, "status");
       equal((await res.json()).data.site.products.edges.length, 2, "data");
       equal((await ctx.graphqlRequests()).length, 2, "attempts");
@@ -547,13 +546,9 @@ export const scenarios = [
     name: "a GraphQL mutation is not retried after a 500",
     async run(ctx) {
       await ctx.control("faults", { path: "/graphql", steps: [{ status: 500 }] });
-      const res = await ctx.lib.createFetch({ retry: quick })(ctx.graphqlUrl, {
-        method: "POST",
-        headers: { authorization: `Bearer ${ctx.storefrontToken}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          query: "mutation { cart { addCartLineItems(input: {}) { cart { entityId } } } }",
-        }),
-      });
+      const res = await ctx.graphql(
+        "mutation { cart { addCartLineItems(input: {}) { cart { entityId } } } }",
+      );
       equal(res.status, 500, "status");
       equal((await ctx.graphqlRequests()).length, 1, "the mutation reached the server once");
     },
