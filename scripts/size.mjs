@@ -6,6 +6,8 @@ const files = [
   "dist/commerce_fetch_bg.wasm",
   "dist/commerce_fetch.js",
   "src/api.js",
+  "src/client.js",
+  "src/request.js",
   "src/errors.js",
   "src/browser.js",
 ];

@@ -389,6 +389,19 @@ impl RetryConfig {
     pub fn retries_status(&self, status: u16) -> bool {
         self.status_codes.contains(&status)
     }
+
+    /// Time allowed for an attempt that starts `elapsed_ms` into the call: the attempt timeout,
+    /// shortened to what is left of the total (at least 1 ms, so that a timer still ends it), or `None`
+    /// when neither limit is set.
+    pub fn attempt_budget_ms(&self, elapsed_ms: u64) -> Option<u64> {
+        let remaining = self
+            .total_timeout_ms
+            .map(|total| total.saturating_sub(elapsed_ms).max(1));
+        match (self.attempt_timeout_ms, remaining) {
+            (Some(attempt), Some(remaining)) => Some(attempt.min(remaining)),
+            (attempt, remaining) => attempt.or(remaining),
+        }
+    }
 }
 
 /// `text` in double quotes, for error messages.
@@ -487,6 +500,25 @@ fn time_limit(value: f64, option: &'static str) -> Result<Option<u64>, ConfigErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attempt_gets_the_attempt_timeout_shortened_to_what_is_left_of_the_total() {
+        let mut config = STOREFRONT;
+        assert_eq!(config.attempt_budget_ms(0), Some(3_000));
+        assert_eq!(config.attempt_budget_ms(4_500), Some(1_500));
+        assert_eq!(
+            config.attempt_budget_ms(6_000),
+            Some(1),
+            "a spent total still ends the attempt"
+        );
+        assert_eq!(config.attempt_budget_ms(u64::MAX), Some(1));
+        config.total_timeout_ms = None;
+        assert_eq!(config.attempt_budget_ms(10_000), Some(3_000));
+        config.attempt_timeout_ms = None;
+        assert_eq!(config.attempt_budget_ms(10_000), None);
+        config.total_timeout_ms = Some(500);
+        assert_eq!(config.attempt_budget_ms(200), Some(300));
+    }
 
     const BACKOFF: Backoff = Backoff {
         base_ms: 100,

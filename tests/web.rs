@@ -1,31 +1,27 @@
 //! The wasm boundary in each engine: the same file runs in Node and in Chromium, Firefox and WebKit
-//! (scripts/wasm-test.sh). A scripted `fetch` stands in for the network, so every engine runs the
-//! real retry loop, timers and abort signals without a server.
+//! (scripts/wasm-test.sh), so the bindings meet each engine's own `Headers`, errors and objects. The
+//! retry loop itself is JavaScript and runs against the emulator in every runtime (tests/faults).
 //!
 //! No `wasm_bindgen_test_configure!(run_in_browser)` here on purpose: that macro pins the file to
 //! browsers, while the runner picks Node by default and a browser when `WASM_BINDGEN_USE_BROWSER`
 //! is set.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use commerce_fetch::wasm::{interpret, Client};
-use js_sys::{Array, Date, Function, Object, Promise, Reflect};
+use commerce_fetch::wasm::{
+    interpret, is_network_failure, is_read_only_graphql, Attempts, HeaderReader, Policy,
+};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{AbortController, Request, RequestInit, Response, ResponseInit};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-}
+use web_sys::Headers;
 
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(value: &JsValue, key: &str) -> String {
+    get(value, key).as_string().unwrap_or_default()
 }
 
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -36,145 +32,19 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     object.into()
 }
 
-async fn sleep(ms: f64) {
-    let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-fn response(status: u16, headers: &[(&str, &str)]) -> Response {
-    let init = ResponseInit::new();
-    init.set_status(status);
-    let head = web_sys::Headers::new().unwrap();
-    for (name, value) in headers {
-        head.append(name, value).unwrap();
+/// The engine's own `Headers`, as a response carries them.
+fn headers(pairs: &[(&str, &str)]) -> HeaderReader {
+    let headers = Headers::new().unwrap();
+    for (name, value) in pairs {
+        headers.append(name, value).unwrap();
     }
-    init.set_headers(&head);
-    let body = if status == 204 { None } else { Some("body") };
-    Response::new_with_opt_str_and_init(body, &init).unwrap()
+    headers.unchecked_into()
 }
 
-/// A hook the package passes: `(a, b, c) => value`.
-type Hook = Closure<dyn FnMut(JsValue, JsValue, JsValue) -> JsValue>;
-
-/// What the scripted fetch saw and what the hooks were given.
-#[derive(Default)]
-struct Record {
-    calls: u32,
-    /// `text()` of each Request body the fetch received, in order.
-    bodies: Vec<Promise>,
-    errors: Vec<(String, JsValue)>,
-    annotated: Vec<JsValue>,
-}
-
-/// The hooks the npm package passes: errors become plain objects tagged with their kind.
-fn hooks(record: &Rc<RefCell<Record>>) -> (JsValue, Vec<Hook>) {
-    let on_error = Rc::clone(record);
-    let make_error = Hook::new(move |kind: JsValue, message: JsValue, details: JsValue| {
-        let kind = kind.as_string().unwrap_or_default();
-        on_error.borrow_mut().errors.push((kind.clone(), details.clone()));
-        let error: JsValue = js_sys::Error::new(&message.as_string().unwrap_or_default()).into();
-        Reflect::set(&error, &"kind".into(), &kind.into()).unwrap();
-        Reflect::set(&error, &"details".into(), &details).unwrap();
-        error
-    });
-    let on_annotate = Rc::clone(record);
-    let annotate = Hook::new(move |_response: JsValue, details: JsValue, _: JsValue| {
-        on_annotate.borrow_mut().annotated.push(details);
-        JsValue::UNDEFINED
-    });
-    let hooks = object(&[
-        ("makeError", make_error.as_ref().clone()),
-        ("annotate", annotate.as_ref().clone()),
-    ]);
-    (hooks, vec![make_error, annotate])
-}
-
-type Step = Box<dyn Fn(&JsValue) -> Promise>;
-
-/// A `fetch` that answers from `steps` in turn (the last repeats) and records each call.
-fn scripted_fetch(
-    record: &Rc<RefCell<Record>>,
-    steps: Vec<Step>,
-) -> Closure<dyn FnMut(JsValue, JsValue) -> Promise> {
-    let record = Rc::clone(record);
-    Closure::new(move |input: JsValue, init: JsValue| {
-        let index = {
-            let mut record = record.borrow_mut();
-            record.calls += 1;
-            (record.calls as usize - 1).min(steps.len() - 1)
-        };
-        if let Some(text) = input.dyn_ref::<Request>().and_then(|request| request.text().ok()) {
-            record.borrow_mut().bodies.push(text);
-        }
-        steps[index](&init)
-    })
-}
-
-fn answer(status: u16, headers: &'static [(&'static str, &'static str)]) -> Step {
-    Box::new(move |_| Promise::resolve(&JsValue::from(response(status, headers))))
-}
-
-fn reject_with(message: &'static str) -> Step {
-    Box::new(move |_| Promise::reject(&js_sys::TypeError::new(message)))
-}
-
-/// Never answers; rejects with the signal's reason when the attempt is aborted, as fetch does.
-fn hang() -> Step {
-    Box::new(|init| {
-        let signal: web_sys::AbortSignal = get(init, "signal").unchecked_into();
-        Promise::new(&mut |_, reject| {
-            let reason_signal = signal.clone();
-            let on_abort = Closure::once_into_js(move || {
-                reject
-                    .call1(&JsValue::UNDEFINED, &reason_signal.reason())
-                    .unwrap();
-            });
-            signal
-                .add_event_listener_with_callback("abort", on_abort.unchecked_ref())
-                .unwrap();
-        })
-    })
-}
-
-struct Harness {
-    client: Client,
-    record: Rc<RefCell<Record>>,
-    _fetch: Closure<dyn FnMut(JsValue, JsValue) -> Promise>,
-    _hooks: Vec<Hook>,
-}
-
-/// A client over a scripted fetch, with short backoff unless `options` say otherwise.
-fn harness(steps: Vec<Step>, options: &[(&str, JsValue)]) -> Harness {
-    let record = Rc::new(RefCell::new(Record::default()));
-    let fetch = scripted_fetch(&record, steps);
-    let (hooks, closures) = hooks(&record);
-    let backoff = object(&[("baseMs", 1.into()), ("maxMs", 4.into())]);
-    let mut pairs = vec![
-        ("fetch", fetch.as_ref().clone()),
-        ("retry", object(&[("backoff", backoff)])),
-    ];
-    for (key, value) in options {
-        pairs.retain(|(k, _)| k != key);
-        pairs.push((key, value.clone()));
-    }
-    let client = Client::new(object(&pairs), hooks).expect("valid options");
-    Harness {
-        client,
-        record,
-        _fetch: fetch,
-        _hooks: closures,
-    }
-}
-
-async fn send(harness: &Harness, init: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(
-        harness
-            .client
-            .fetch("https://store.example/v3/catalog/products".into(), init),
-    )
-    .await
+/// A call to a client with the given options, as JavaScript starts one for a GET at time 0.
+fn attempts(options: &[(&str, JsValue)], method: &str) -> Attempts {
+    let policy = Policy::new(object(options)).expect("valid options");
+    Attempts::new(&policy, method.into(), false, true, 0.0)
 }
 
 #[wasm_bindgen_test]
@@ -205,8 +75,6 @@ fn interpret_describes_a_status_and_rejects_non_integers_without_breaking() {
 
 #[wasm_bindgen_test]
 fn bad_options_throw_a_type_error_naming_the_option() {
-    let record = Rc::new(RefCell::new(Record::default()));
-    let (hooks, _closures) = hooks(&record);
     let cases = [
         (object(&[("retry", (-1).into())]), "retry.limit"),
         (object(&[("timeout", "10s".into())]), "timeout"),
@@ -215,141 +83,117 @@ fn bad_options_throw_a_type_error_naming_the_option() {
         (object(&[("retries", 3.into())]), "retries"),
     ];
     for (options, name) in cases {
-        let error = Client::new(options, hooks.clone()).err().expect("an error");
+        let error = Policy::new(options).err().expect("an error");
         assert!(error.is_instance_of::<js_sys::TypeError>());
-        let message = get(&error, "message").as_string().unwrap_or_default();
+        let message = text(&error, "message");
         assert!(message.contains(&format!("`{name}`")), "{message}");
     }
-    assert!(
-        Client::new(JsValue::UNDEFINED, hooks).is_ok(),
-        "still usable after the errors"
-    );
-}
-
-#[wasm_bindgen_test]
-async fn retries_server_errors_and_resolves_with_the_final_response() {
-    let h = harness(vec![answer(503, &[]), answer(500, &[]), answer(200, &[])], &[]);
-    let res: Response = send(&h, JsValue::UNDEFINED).await.unwrap().unchecked_into();
-    assert_eq!(res.status(), 200);
-    let record = h.record.borrow();
-    assert_eq!(record.calls, 3);
-    assert_eq!(record.annotated.len(), 1);
-    assert_eq!(get(&record.annotated[0], "attempts").as_f64(), Some(3.0));
-    assert_eq!(Array::from(&get(&record.annotated[0], "trace")).length(), 3);
-}
-
-#[wasm_bindgen_test]
-async fn waits_for_the_rate_limit_reset_before_retrying() {
-    let h = harness(
-        vec![
-            answer(429, &[("X-Rate-Limit-Time-Reset-Ms", "120")]),
-            answer(200, &[]),
-        ],
-        &[],
-    );
-    let started = Date::now();
-    let res: Response = send(&h, JsValue::UNDEFINED).await.unwrap().unchecked_into();
-    let waited = Date::now() - started;
-    assert_eq!(res.status(), 200);
-    assert!(waited >= 115.0, "waited {waited} ms for a 120 ms hint");
-    let trace = Array::from(&get(&h.record.borrow().annotated[0], "trace"));
+    let policy = Policy::new(JsValue::UNDEFINED).expect("still usable after the errors");
+    assert_eq!(policy.attempt_budget_ms(0.0), Some(3_000.0));
+    assert_eq!(policy.attempt_budget_ms(5_000.0), Some(1_000.0));
     assert_eq!(
-        get(&trace.get(0), "source").as_string().as_deref(),
-        Some("x-rate-limit-time-reset-ms")
+        policy.attempt_budget_ms(f64::NAN),
+        Some(3_000.0),
+        "a NaN clock counts as 0"
     );
+    assert!(policy.retries_status(503) && !policy.retries_status(200));
 }
 
 #[wasm_bindgen_test]
-async fn a_post_is_not_repeated_after_a_server_error() {
-    let h = harness(vec![answer(500, &[]), answer(201, &[])], &[]);
-    let res: Response = send(&h, object(&[("method", "POST".into()), ("body", "{}".into())]))
-        .await
-        .unwrap()
-        .unchecked_into();
-    assert_eq!(res.status(), 500);
-    assert_eq!(h.record.borrow().calls, 1);
+fn the_functions_in_the_options_are_handed_back_to_the_loop() {
+    let on_retry = js_sys::Function::new_no_args("");
+    let policy = Policy::new(object(&[("onRetry", on_retry.clone().into())])).unwrap();
+    assert_eq!(policy.on_retry(), Some(on_retry));
+    assert!(policy.fetch().is_none(), "no fetch option: the global fetch");
+    let off = Policy::new(object(&[
+        ("timeout", false.into()),
+        ("totalTimeout", false.into()),
+    ]))
+    .unwrap();
+    assert_eq!(off.attempt_budget_ms(0.0), None);
 }
 
 #[wasm_bindgen_test]
-async fn network_errors_end_in_a_network_error_with_the_attempt_count() {
-    let h = harness(vec![reject_with("Failed to fetch")], &[]);
-    let error = send(&h, JsValue::UNDEFINED).await.unwrap_err();
-    assert_eq!(get(&error, "kind").as_string().as_deref(), Some("NetworkError"));
-    let record = h.record.borrow();
-    assert_eq!(record.calls, 3, "storefront preset: two retries");
-    assert_eq!(get(&record.errors[0].1, "attempts").as_f64(), Some(3.0));
+fn waits_for_the_rate_limit_reset_read_from_the_engines_headers() {
+    let mut call = attempts(&[], "GET");
+    // Header names in any case: the engine's Headers matches them.
+    let wait = call.after_response(429, &headers(&[("X-Rate-Limit-Time-Reset-Ms", "1200")]), 5.0, 0.5);
+    assert_eq!(wait, Some(1_200.0));
+    let event = call.retry_event();
+    assert_eq!(get(&event, "attempt").as_f64(), Some(1.0));
+    assert_eq!(get(&event, "status").as_f64(), Some(429.0));
+    assert_eq!(text(&event, "reason"), "rate_limited");
+    assert_eq!(text(&event, "source"), "x-rate-limit-time-reset-ms");
+    assert_eq!(call.after_response(200, &headers(&[]), 1_300.0, 0.5), None);
+    let details = call.details();
+    assert_eq!(get(&details, "attempts").as_f64(), Some(2.0));
+    assert_eq!(text(&details, "reason"), "final");
+    let trace = Array::from(&get(&details, "trace"));
+    assert_eq!(trace.length(), 2);
+    assert_eq!(text(&trace.get(0), "decision"), "retry");
+    assert_eq!(get(&trace.get(0), "elapsedMs").as_f64(), Some(5.0));
+    assert_eq!(get(&trace.get(1), "status").as_f64(), Some(200.0));
+}
+
+#[wasm_bindgen_test]
+fn a_hint_beyond_the_maximum_stops_with_the_hint_in_the_details() {
+    let mut call = attempts(&[], "GET");
+    let wait = call.after_response(503, &headers(&[("retry-after", "30")]), 0.0, 0.5);
+    assert_eq!(wait, None, "30 s is over the storefront's 2 s maximum");
+    let details = call.details();
+    assert_eq!(text(&details, "reason"), "hint_exceeds_max");
+    assert_eq!(get(&details, "hintMs").as_f64(), Some(30_000.0));
+    assert_eq!(text(&details, "source"), "retry-after");
+}
+
+#[wasm_bindgen_test]
+fn a_post_is_not_repeated_after_a_server_error() {
+    let mut call = attempts(&[], "POST");
+    assert_eq!(call.after_response(500, &headers(&[]), 0.0, 0.5), None);
+    assert_eq!(text(&call.details(), "reason"), "unsafe_method");
+}
+
+#[wasm_bindgen_test]
+fn failures_end_in_a_message_that_names_the_method_attempts_and_reason() {
+    let mut call = attempts(&[("retry", 1.into())], "GET");
+    assert!(call.after_failure(true, 3_000.0, 0.0).is_some());
+    assert_eq!(call.after_failure(false, 3_100.0, 0.0), None);
     assert_eq!(
-        get(&record.errors[0].1, "reason").as_string().as_deref(),
-        Some("retry_limit")
+        call.message(),
+        "GET failed: no response (network error) after 2 attempts; stopped because the retry limit (1) is used up"
     );
+    let trace = Array::from(&get(&call.details(), "trace"));
+    assert_eq!(text(&trace.get(0), "error"), "timeout");
+    assert_eq!(text(&trace.get(1), "error"), "network_error");
 }
 
 #[wasm_bindgen_test]
-async fn an_invalid_request_is_rejected_at_once_with_fetchs_own_error() {
-    let h = harness(vec![reject_with("Failed to parse URL from ::")], &[]);
-    let error = send(&h, JsValue::UNDEFINED).await.unwrap_err();
-    assert!(error.is_instance_of::<js_sys::TypeError>());
-    assert_eq!(h.record.borrow().calls, 1);
-    assert!(h.record.borrow().errors.is_empty());
-}
-
-#[wasm_bindgen_test]
-async fn a_hanging_attempt_times_out_and_the_last_timeout_is_a_timeout_error() {
-    let h = harness(vec![hang()], &[("timeout", 30.into()), ("retry", 1.into())]);
-    let error = send(&h, JsValue::UNDEFINED).await.unwrap_err();
-    assert_eq!(get(&error, "kind").as_string().as_deref(), Some("TimeoutError"));
-    assert_eq!(h.record.borrow().calls, 2);
-}
-
-#[wasm_bindgen_test]
-async fn an_abort_during_the_wait_rejects_with_the_reason_at_once() {
-    let h = harness(vec![answer(503, &[("Retry-After", "1")])], &[]);
-    let controller = AbortController::new().unwrap();
-    let reason = JsValue::from_str("shopper left");
-    let pending = JsFuture::from(h.client.fetch(
-        "https://store.example/".into(),
-        object(&[("signal", controller.signal().into())]),
-    ));
-    let started = Date::now();
-    let abort_later = {
-        let (controller, reason) = (controller.clone(), reason.clone());
-        async move {
-            sleep(30.0).await;
-            controller.abort_with_reason(&reason);
-        }
-    };
-    wasm_bindgen_futures::spawn_local(abort_later);
-    let error = pending.await.unwrap_err();
-    assert_eq!(error, reason);
-    assert!(Date::now() - started < 500.0, "did not wait out the 1 s hint");
-    assert_eq!(h.record.borrow().calls, 1);
-}
-
-#[wasm_bindgen_test]
-async fn a_request_body_is_sent_again_on_retry() {
-    let h = harness(vec![answer(502, &[]), answer(200, &[])], &[]);
-    let init = RequestInit::new();
-    init.set_method("PUT");
-    init.set_body(&JsValue::from_str("{\"name\":\"Shirt\"}"));
-    let request =
-        Request::new_with_str_and_init("https://store.example/v3/catalog/products/1", &init).unwrap();
-    let res: Response = JsFuture::from(h.client.fetch(request.into(), JsValue::UNDEFINED))
-        .await
-        .unwrap()
-        .unchecked_into();
-    assert_eq!(res.status(), 200);
-    let reads: Vec<Promise> = h.record.borrow().bodies.clone();
-    let mut bodies = Vec::new();
-    for read in reads {
-        bodies.push(
-            JsFuture::from(read)
-                .await
-                .unwrap()
-                .as_string()
-                .unwrap_or_default(),
-        );
+fn look_alike_headers_that_throw_or_lie_count_as_absent() {
+    let throwing: HeaderReader = object(&[(
+        "get",
+        js_sys::Function::new_no_args("throw new Error('no')").into(),
+    )])
+    .unchecked_into();
+    let lying: HeaderReader =
+        object(&[("get", js_sys::Function::new_no_args("return 1500").into())]).unchecked_into();
+    for reader in [throwing, lying, object(&[]).unchecked_into()] {
+        let mut call = attempts(&[], "GET");
+        let wait = call.after_response(429, &reader, 0.0, 0.0);
+        assert_eq!(text(&call.retry_event(), "source"), "backoff", "{wait:?}");
     }
-    assert_eq!(bodies, ["{\"name\":\"Shirt\"}", "{\"name\":\"Shirt\"}"]);
+}
+
+#[wasm_bindgen_test]
+fn fetch_failures_and_graphql_documents_are_told_apart() {
+    assert!(is_network_failure("TypeError", "Failed to fetch"));
+    assert!(is_network_failure(
+        "TypeError",
+        "NetworkError when attempting to fetch resource."
+    ));
+    assert!(!is_network_failure("TypeError", "Failed to parse URL from ::"));
+    assert!(!is_network_failure("AbortError", "The operation was aborted."));
+    assert!(is_read_only_graphql("query { site { settings { storeName } } }"));
+    assert!(!is_read_only_graphql("mutation { logout { result } }"));
 }
 
 /// Reads `globalThis.a.b…`, or `None` when any step is missing or not a string at the end.

@@ -1,11 +1,11 @@
 // The public API, shared by every entry point. The entry points differ only in how they load the wasm.
 
 import glueInit, {
-  Client,
   initSync as glueInitSync,
+  Policy,
   interpret as wasmInterpret,
 } from "../dist/commerce_fetch.js";
-import { NetworkError, TimeoutError } from "./errors.js";
+import { clientFetch, retryInfos } from "./client.js";
 
 export {
   ApiError,
@@ -17,18 +17,6 @@ export {
 } from "./errors.js";
 
 let ready = false;
-const retryInfos = new WeakMap();
-
-// Called by the wasm: it builds errors and records retry histories through these, so that the error
-// classes stay plain JavaScript.
-const hooks = {
-  makeError(kind, message, details) {
-    return kind === "TimeoutError" ? new TimeoutError(message, details) : new NetworkError(message, details);
-  },
-  annotate(response, details) {
-    retryInfos.set(response, details);
-  },
-};
 
 function assertReady(caller) {
   if (!ready) {
@@ -60,10 +48,7 @@ export function interpret(status) {
 /** A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. */
 export function createFetch(options) {
   assertReady("createFetch");
-  const client = new Client(options, hooks);
-  return function commerceFetch(input, init) {
-    return client.fetch(input, init);
-  };
+  return clientFetch(new Policy(options));
 }
 
 /** The retry history of a response returned after retries, or `undefined` if it needed none. */

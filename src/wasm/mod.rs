@@ -1,15 +1,20 @@
-//! The boundary to JavaScript: the only code that touches `wasm_bindgen`, `js_sys` or `web_sys`.
+//! The boundary to JavaScript: the only code that touches `wasm_bindgen` or `js_sys`.
 //!
-//! It reads options once, drives the fetch loop with real timers and abort signals, and turns core
-//! results into JavaScript values. Nothing from outside (options, headers, thrown values) may panic
-//! here: a panic in wasm traps and can leave the instance unusable for every later request.
+//! JavaScript (`pkg/src/`) sends the attempts, runs the timers and follows abort signals; it calls in
+//! here once per client to validate the options, and on each attempt that failed or may be retried, to
+//! have the core decide whether and when to try again. A successful call never enters the wasm
+//! beyond one status lookup, which keeps the success path as fast as plain JavaScript. Nothing from
+//! outside (options, headers, thrown values) may panic here: a panic in wasm traps and can leave the
+//! instance unusable for every later request.
 
-mod client;
+mod attempts;
+mod checks;
 mod js;
 mod options;
-mod request;
+mod policy;
 mod status;
-mod timers;
 
-pub use client::Client;
+pub use attempts::{Attempts, HeaderReader};
+pub use checks::{is_network_failure, is_read_only_graphql};
+pub use policy::Policy;
 pub use status::interpret;

@@ -1,0 +1,185 @@
+// The retry loop behind createFetch: fetch → (on a retryable outcome) decide → wait or return.
+//
+// JavaScript sends the attempts, runs the timers and follows abort signals; the wasm core decides, after
+// each attempt that may be retried, whether and when to try again, and keeps the history. A call whose
+// first response has a status that is not retried (every success) asks the wasm one question, with
+// a number, and returns: no closure, future or history is made for it.
+
+import { Attempts, isNetworkFailure } from "../dist/commerce_fetch.js";
+import { NetworkError, TimeoutError } from "./errors.js";
+import { CallerRequest } from "./request.js";
+
+/** Retry histories of returned responses, for `retryInfo()`. */
+export const retryInfos = new WeakMap();
+
+/** A `fetch` with `policy`'s retries (a wasm `Policy`, already validated). */
+export function clientFetch(policy) {
+  const send = policy.fetch ?? ((input, init) => fetch(input, init));
+  const onRetry = policy.onRetry;
+  return function commerceFetch(input, init) {
+    return run(policy, send, onRetry, input, init);
+  };
+}
+
+async function run(policy, send, onRetry, input, init) {
+  const request = new CallerRequest(input, init);
+  const caller = request.signal;
+  const started = Date.now();
+  let attempts; // made when the first attempt ends in something that may be retried
+  try {
+    for (;;) {
+      if (caller?.aborted) throw caller.reason;
+      const budget = policy.attemptBudgetMs(attempts === undefined ? 0 : Date.now() - started);
+      const outcome = await attempt(send, request, budget);
+      let wait;
+      if (outcome instanceof Failure) {
+        attempts ??= history(policy, request, started);
+        wait = attempts.afterFailure(outcome.timedOut, Date.now(), Math.random());
+        if (wait === undefined) throw failure(attempts, outcome);
+      } else {
+        const status = statusOf(outcome);
+        if (attempts === undefined && !policy.retriesStatus(status)) return outcome;
+        attempts ??= history(policy, request, started);
+        wait = attempts.afterResponse(status, outcome.headers, Date.now(), Math.random());
+        if (wait === undefined) {
+          retryInfos.set(outcome, attempts.details());
+          return outcome;
+        }
+        discardBody(outcome);
+      }
+      if (onRetry !== undefined) onRetry(attempts.retryEvent());
+      await sleep(wait, caller);
+    }
+  } finally {
+    attempts?.free();
+  }
+}
+
+/** How an attempt that got no response ended: timed out, or a failed connection. */
+class Failure {
+  constructor(timedOut, error) {
+    this.timedOut = timedOut;
+    this.error = error;
+  }
+}
+
+/**
+ * Sends one attempt, aborted after `budget` ms (when set) or when the caller aborts. Resolves with what
+ * `fetch` resolved with, or a `Failure` worth deciding on; rejects with the caller's abort reason, and
+ * with `fetch`'s own error when the request is invalid or the caller's `fetch` threw something else.
+ */
+async function attempt(send, request, budget) {
+  const caller = request.signal;
+  let controller;
+  let signal = caller;
+  let linked = false;
+  if (budget !== undefined) {
+    controller = new AbortController();
+    signal = controller.signal;
+    // `AbortSignal.any` keeps the caller's abort linked for as long as the body is read; where it is
+    // missing, a listener forwards the caller's abort until the attempt ends.
+    if (caller !== undefined) {
+      if (typeof AbortSignal.any === "function") signal = AbortSignal.any([caller, signal]);
+      else linked = true;
+    }
+  }
+  const input = request.inputForAttempt();
+  const init = request.initForAttempt(signal);
+  const unlink = linked ? follow(caller, controller) : undefined;
+  const timer = controller === undefined ? undefined : setTimeout(abortAttempt, budget, controller);
+  try {
+    return await send(input, init);
+  } catch (error) {
+    if (caller?.aborted) throw caller.reason;
+    if (controller?.signal.aborted) return new Failure(true, error);
+    if (isNetworkFailure(textOf(error, "name"), textOf(error, "message"))) return new Failure(false, error);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    unlink?.();
+  }
+}
+
+// One handler for every attempt timer: `setTimeout` passes it the attempt's controller.
+function abortAttempt(controller) {
+  controller.abort();
+}
+
+function follow(caller, controller) {
+  const forward = () => controller.abort(caller.reason);
+  caller.addEventListener("abort", forward);
+  return () => caller.removeEventListener("abort", forward);
+}
+
+/** Waits `ms`; rejects with the signal's reason as soon as it aborts. */
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal === undefined) {
+      setTimeout(resolve, ms);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function history(policy, request, started) {
+  // The mark matters only for a method the policy does not already retry.
+  const idempotent = !policy.retriesMethod(request.method) && request.markedIdempotent();
+  return new Attempts(policy, request.method, idempotent, request.replayable, started);
+}
+
+function failure(attempts, outcome) {
+  const details = attempts.details();
+  details.cause = outcome.error;
+  const message = attempts.message();
+  return outcome.timedOut ? new TimeoutError(message, details) : new NetworkError(message, details);
+}
+
+/**
+ * The status of a `Response`, possibly from another realm or a polyfill: an integer from 0 to 999,
+ * with a `headers` object. Anything else is a `TypeError`: the caller's `fetch` is broken.
+ */
+function statusOf(response) {
+  let status;
+  let headers;
+  try {
+    status = response.status;
+    headers = response.headers;
+  } catch {}
+  if (
+    Number.isInteger(status) &&
+    status >= 0 &&
+    status < 1000 &&
+    typeof headers === "object" &&
+    headers !== null
+  ) {
+    return status;
+  }
+  throw new TypeError("commerce-fetch: fetch resolved with something that is not a Response");
+}
+
+/** Cancels the body of a response that will not be returned, so that its connection is freed. */
+function discardBody(response) {
+  const body = response.body;
+  if (body != null && typeof body.cancel === "function" && !body.locked) body.cancel().catch(ignore);
+}
+
+function ignore() {}
+
+/** `error[key]` when it is a string, else "": the caller's `fetch` may throw anything. */
+function textOf(error, key) {
+  try {
+    const value = error?.[key];
+    return typeof value === "string" ? value : "";
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,244 @@
+//! The retry history of one call: JavaScript reports how each attempt ended, the core decides, and the
+//! history becomes the `retryInfo()` details, the `onRetry` event and the error of a failed call.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Object};
+use wasm_bindgen::prelude::*;
+
+use super::js::set;
+use super::options::ClientOptions;
+use super::policy::Policy;
+use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
+use crate::hints::{HeaderSource, RateLimitHint};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A response's `headers`: a fetch `Headers`, or anything whose `get(name)` gives a string or null.
+    pub type HeaderReader;
+
+    #[wasm_bindgen(method, catch, js_name = get)]
+    fn get_header(this: &HeaderReader, name: &str) -> Result<JsValue, JsValue>;
+}
+
+impl HeaderSource for HeaderReader {
+    fn header(&self, name: &str) -> Option<String> {
+        // `Headers.get` already matches names in any case and joins repeated headers with ", ". A
+        // look-alike that throws or answers with something else counts as not having the header.
+        self.get_header(name).ok().and_then(|value| value.as_string())
+    }
+}
+
+/// The attempts of one call and the decision after each. JavaScript makes one when the first attempt
+/// ends in something that may be retried, and frees it when the call settles.
+#[wasm_bindgen]
+pub struct Attempts {
+    options: Rc<ClientOptions>,
+    method: String,
+    idempotent: bool,
+    replayable: bool,
+    started_ms: f64,
+    trace: Vec<TraceEntry>,
+}
+
+/// One line of the history.
+struct TraceEntry {
+    attempt: u32,
+    outcome: Outcome,
+    elapsed_ms: u64,
+    decision: RetryDecision,
+}
+
+#[wasm_bindgen]
+impl Attempts {
+    /// The history of a call to `policy`'s client that started at `started_ms` (`Date.now()`).
+    /// `idempotent`: the caller marked the request safe to repeat; `replayable`: its body can be sent
+    /// again.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        policy: &Policy,
+        method: String,
+        idempotent: bool,
+        replayable: bool,
+        started_ms: f64,
+    ) -> Attempts {
+        Attempts {
+            options: Rc::clone(&policy.options),
+            method,
+            idempotent,
+            replayable,
+            started_ms,
+            trace: Vec::new(),
+        }
+    }
+
+    /// The latest attempt got a response with `status`. Returns the wait before the next attempt in
+    /// milliseconds, or `undefined` when the response is the result. `random` is in [0, 1).
+    #[wasm_bindgen(js_name = afterResponse)]
+    pub fn after_response(
+        &mut self,
+        status: u16,
+        headers: &HeaderReader,
+        now_ms: f64,
+        random: f64,
+    ) -> Option<f64> {
+        // A status that is not retried is final whatever its headers say; they are not read.
+        let hints = if self.options.config.retries_status(status) {
+            RateLimitHint::from_headers(headers, now_ms as i64)
+        } else {
+            RateLimitHint::default()
+        };
+        self.record(Outcome::Response { status, hints }, now_ms, random)
+    }
+
+    /// The latest attempt got no response: it timed out (`timed_out`) or the connection failed.
+    /// Returns the wait before the next attempt, or `undefined` to give up.
+    #[wasm_bindgen(js_name = afterFailure)]
+    pub fn after_failure(&mut self, timed_out: bool, now_ms: f64, random: f64) -> Option<f64> {
+        let outcome = if timed_out {
+            Outcome::Timeout
+        } else {
+            Outcome::NetworkError
+        };
+        self.record(outcome, now_ms, random)
+    }
+
+    /// `{ attempt, delayMs, reason, status?, source }` for `onRetry`, after a decision to retry.
+    #[wasm_bindgen(js_name = retryEvent)]
+    pub fn retry_event(&self) -> JsValue {
+        let Some(entry) = self.trace.last() else {
+            return JsValue::UNDEFINED;
+        };
+        let RetryDecision::Retry {
+            delay_ms,
+            reason,
+            source,
+        } = entry.decision
+        else {
+            return JsValue::UNDEFINED;
+        };
+        let event = Object::new();
+        set(&event, "attempt", &entry.attempt.into());
+        set(&event, "delayMs", &(delay_ms as f64).into());
+        set(&event, "reason", &reason.as_str().into());
+        if let Outcome::Response { status, .. } = entry.outcome {
+            set(&event, "status", &status.into());
+        }
+        set(&event, "source", &source.as_str().into());
+        event.into()
+    }
+
+    /// `{ attempts, reason, trace, hintMs?, source? }`, for `retryInfo()` and for errors.
+    pub fn details(&self) -> Object {
+        let stop = self.stop();
+        let details = Object::new();
+        set(&details, "attempts", &self.attempt_count().into());
+        set(&details, "reason", &stop.as_str().into());
+        if let Some((hint_ms, source)) = stop.hint() {
+            set(&details, "hintMs", &(hint_ms as f64).into());
+            set(&details, "source", &source.as_str().into());
+        }
+        let entries: Array = self
+            .trace
+            .iter()
+            .map(|entry| JsValue::from(trace_entry(entry)))
+            .collect();
+        set(&details, "trace", &entries);
+        details
+    }
+
+    /// The message of the error a call ends with when its last attempt got no response, such as
+    /// "GET timed out after 3 attempts; stopped because the retry limit (2) is used up".
+    pub fn message(&self) -> String {
+        let what = match self.trace.last().map(|entry| entry.outcome) {
+            Some(Outcome::Timeout) => "timed out",
+            _ => "failed: no response (network error)",
+        };
+        let attempts = self.attempt_count();
+        let plural = if attempts == 1 { "" } else { "s" };
+        format!(
+            "{} {what} after {attempts} attempt{plural}; stopped because {}",
+            self.method,
+            self.stop()
+        )
+    }
+}
+
+impl Attempts {
+    fn record(&mut self, outcome: Outcome, now_ms: f64, random: f64) -> Option<f64> {
+        let number = self.attempt_count() + 1;
+        let elapsed_ms = elapsed_ms(self.started_ms, now_ms);
+        let config = &self.options.config;
+        let attempt = Attempt {
+            number,
+            method: &self.method,
+            idempotent: self.idempotent,
+            replayable: self.replayable,
+            outcome,
+            elapsed_ms,
+            random,
+        };
+        let decision = decide(&attempt, config);
+        self.trace.push(TraceEntry {
+            attempt: number,
+            outcome,
+            elapsed_ms,
+            decision,
+        });
+        match decision {
+            RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
+            RetryDecision::Stop(_) => None,
+        }
+    }
+
+    fn attempt_count(&self) -> u32 {
+        self.trace.last().map_or(0, |entry| entry.attempt)
+    }
+
+    /// Why the call stopped: the last decision, once it is a stop.
+    fn stop(&self) -> StopReason {
+        match self.trace.last().map(|entry| entry.decision) {
+            Some(RetryDecision::Stop(stop)) => stop,
+            _ => StopReason::Final,
+        }
+    }
+}
+
+/// `{ attempt, status? | error?, elapsedMs, decision, delayMs, reason, source?, hintMs? }`.
+fn trace_entry(entry: &TraceEntry) -> Object {
+    let object = Object::new();
+    set(&object, "attempt", &entry.attempt.into());
+    match entry.outcome {
+        Outcome::Response { status, .. } => set(&object, "status", &status.into()),
+        Outcome::NetworkError => set(&object, "error", &"network_error".into()),
+        Outcome::Timeout => set(&object, "error", &"timeout".into()),
+    }
+    set(&object, "elapsedMs", &(entry.elapsed_ms as f64).into());
+    match entry.decision {
+        RetryDecision::Retry {
+            delay_ms,
+            reason,
+            source,
+        } => {
+            set(&object, "decision", &"retry".into());
+            set(&object, "delayMs", &(delay_ms as f64).into());
+            set(&object, "reason", &reason.as_str().into());
+            set(&object, "source", &source.as_str().into());
+        }
+        RetryDecision::Stop(stop) => {
+            set(&object, "decision", &"stop".into());
+            set(&object, "delayMs", &0.into());
+            set(&object, "reason", &stop.as_str().into());
+            if let Some((hint_ms, source)) = stop.hint() {
+                set(&object, "hintMs", &(hint_ms as f64).into());
+                set(&object, "source", &source.as_str().into());
+            }
+        }
+    }
+    object
+}
+
+/// Milliseconds from `started_ms` to `now_ms`. `as` saturates, so a clock that steps back gives 0.
+fn elapsed_ms(started_ms: f64, now_ms: f64) -> u64 {
+    (now_ms - started_ms) as u64
+}
