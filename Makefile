@@ -19,7 +19,8 @@ test-core: lint-rust
 lint-rust: tools
 	cargo fmt --check
 	cargo clippy --all-targets --quiet -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets --features std --quiet -- -D warnings
 
 ## Build and test tools from npm (wasm-opt, esbuild, workerd, deno, playwright-core, biome).
 $(NPM_STAMP): package.json package-lock.json

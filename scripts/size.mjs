@@ -7,6 +7,7 @@ const files = [
   "dist/commerce_fetch.js",
   "src/api.js",
   "src/client.js",
+  "src/options.js",
   "src/request.js",
   "src/errors.js",
   "src/browser.js",

@@ -4,9 +4,11 @@
 //! inputs always give the same decision, on the host and in wasm alike. The checks run in one fixed
 //! order: outcome → body → limit → method safety → deadline → server hint (capped) → backoff.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 use crate::hints::{DelaySource, RateLimitHint};
+use crate::message::Message;
 use crate::policy::{Jitter, RetryConfig};
 
 /// What one attempt ended with.
@@ -143,30 +145,63 @@ impl StopReason {
     }
 }
 
+impl StopReason {
+    /// Why, as a sentence that ends "stopped because …" in an error message.
+    pub fn explain(self) -> String {
+        let message = Message::new();
+        match self {
+            StopReason::Final => message.text("the outcome is final: it is not one that is retried"),
+            StopReason::BodyNotReplayable => {
+                message.text("the request body is a stream, which can be sent only once")
+            }
+            StopReason::RetryLimit { limit } => message
+                .text("the retry limit (")
+                .number(u64::from(limit))
+                .text(") is used up"),
+            StopReason::UnsafeMethod => {
+                message.text("the method is not idempotent; mark the request idempotent to allow retries")
+            }
+            StopReason::HintExceedsMax {
+                hint_ms,
+                source,
+                max_ms,
+            } => message
+                .text("the server asked to wait ")
+                .number(hint_ms)
+                .text(" ms (")
+                .text(source.as_str())
+                .text("), more than maxRetryAfterMs (")
+                .number(max_ms)
+                .text(" ms)"),
+            StopReason::HintPastDeadline {
+                hint_ms,
+                source,
+                remaining_ms,
+            } => message
+                .text("the server asked to wait ")
+                .number(hint_ms)
+                .text(" ms (")
+                .text(source.as_str())
+                .text("), but only ")
+                .number(remaining_ms)
+                .text(" ms are left before totalTimeout"),
+            StopReason::Deadline {
+                delay_ms,
+                remaining_ms,
+            } => message
+                .text("no time is left for another attempt before totalTimeout (wait ")
+                .number(delay_ms)
+                .text(" ms, ")
+                .number(remaining_ms)
+                .text(" ms left)"),
+        }
+        .finish()
+    }
+}
+
 impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            StopReason::Final => f.write_str("the outcome is final: it is not one that is retried"),
-            StopReason::BodyNotReplayable => f.write_str("the request body is a stream, which can be sent only once"),
-            StopReason::RetryLimit { limit } => write!(f, "the retry limit ({limit}) is used up"),
-            StopReason::UnsafeMethod => {
-                f.write_str("the method is not idempotent; mark the request idempotent to allow retries")
-            }
-            StopReason::HintExceedsMax { hint_ms, source, max_ms } => write!(
-                f,
-                "the server asked to wait {hint_ms} ms ({}), more than maxRetryAfterMs ({max_ms} ms)",
-                source.as_str()
-            ),
-            StopReason::HintPastDeadline { hint_ms, source, remaining_ms } => write!(
-                f,
-                "the server asked to wait {hint_ms} ms ({}), but only {remaining_ms} ms are left before totalTimeout",
-                source.as_str()
-            ),
-            StopReason::Deadline { delay_ms, remaining_ms } => write!(
-                f,
-                "no time is left for another attempt before totalTimeout (wait {delay_ms} ms, {remaining_ms} ms left)"
-            ),
-        }
+        f.write_str(&self.explain())
     }
 }
 

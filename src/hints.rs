@@ -6,6 +6,7 @@
 //! anything else: signs, exponents, `NaN`, several comma-joined values, dates in the past.
 
 use crate::http_date::parse_http_date;
+use alloc::{string::String, vec::Vec};
 
 /// The largest wait a header can ask for, in milliseconds (one year). Larger values, such as 40 digits,
 /// are clamped to it so that they stay exact in a JavaScript number and still exceed any sane cap.

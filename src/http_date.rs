@@ -4,6 +4,8 @@
 //! (`Sun, 06 Nov 1994 08:49:37 GMT`) and two obsolete ones, RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`)
 //! and C's asctime (`Sun Nov  6 08:49:37 1994`). Anything else yields `None`.
 
+use alloc::vec::Vec;
+
 /// Milliseconds since the Unix epoch for an HTTP-date, or `None` when the text is not one.
 pub fn parse_http_date(text: &str) -> Option<i64> {
     let text = text.trim();

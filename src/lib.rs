@@ -4,12 +4,16 @@
 //! imports, so they are tested with plain `cargo test`. The `wasm` folder is the only boundary to
 //! JavaScript and is compiled for `wasm32` alone.
 #![deny(missing_docs)]
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
 
 pub mod decision;
 pub mod fetch_error;
 pub mod graphql;
 pub mod hints;
 pub mod http_date;
+pub mod message;
 pub mod policy;
 pub mod status;
 

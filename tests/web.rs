@@ -10,7 +10,7 @@
 use commerce_fetch::wasm::{
     interpret, is_network_failure, is_read_only_graphql, Attempts, HeaderReader, Policy,
 };
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -24,14 +24,6 @@ fn text(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_default()
 }
 
-fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = Object::new();
-    for (key, value) in pairs {
-        Reflect::set(&object, &JsValue::from_str(key), value).unwrap();
-    }
-    object.into()
-}
-
 /// The engine's own `Headers`, as a response carries them.
 fn headers(pairs: &[(&str, &str)]) -> HeaderReader {
     let headers = Headers::new().unwrap();
@@ -41,54 +33,107 @@ fn headers(pairs: &[(&str, &str)]) -> HeaderReader {
     headers.unchecked_into()
 }
 
-/// A call to a client with the given options, as JavaScript starts one for a GET at time 0.
-fn attempts(options: &[(&str, JsValue)], method: &str) -> Attempts {
-    let policy = Policy::new(object(options)).expect("valid options");
+/// A policy with only the retry limit set, as `createFetch({ retry: limit })` makes it.
+fn policy_with_limit(limit: Option<f64>) -> Result<Policy, JsValue> {
+    Policy::new(None, limit, None, None, None, None, None, None, None, None)
+}
+
+/// A call to a client with the storefront preset (or `limit` retries), as JavaScript starts one at time 0.
+fn attempts(limit: Option<f64>, method: &str) -> Attempts {
+    let policy = policy_with_limit(limit).expect("valid options");
     Attempts::new(&policy, method.into(), false, true, 0.0)
 }
 
-#[wasm_bindgen_test]
-fn interpret_describes_a_status_and_rejects_non_integers_without_breaking() {
-    let info = interpret(429.into()).unwrap();
-    assert_eq!(
-        get(&info, "text").as_string().as_deref(),
-        Some("Too Many Requests")
-    );
-    assert_eq!(get(&info, "retryable").as_bool(), Some(true));
-    assert_eq!(
-        get(&info, "category").as_string().as_deref(),
-        Some("client_error")
-    );
-    assert!(Array::is_array(&get(&info, "remedies")));
-    for bad in [
-        JsValue::from_str("429"),
-        JsValue::from_f64(1.5),
-        JsValue::from_f64(f64::NAN),
-        JsValue::NULL,
-    ] {
-        let error = interpret(bad).unwrap_err();
-        assert!(error.is_instance_of::<js_sys::TypeError>());
-    }
-    let unknown = interpret(65535.into()).unwrap();
-    assert_eq!(get(&unknown, "category").as_string().as_deref(), Some("unknown"));
+#[wasm_bindgen(inline_js = "
+    export function throwingHeaders() { return { get() { throw new Error('no'); } }; }
+    export function lyingHeaders() { return { get() { return 1500; } }; }
+    export function emptyObject() { return {}; }
+")]
+extern "C" {
+    #[wasm_bindgen(js_name = throwingHeaders)]
+    fn throwing_headers() -> HeaderReader;
+    #[wasm_bindgen(js_name = lyingHeaders)]
+    fn lying_headers() -> HeaderReader;
+    #[wasm_bindgen(js_name = emptyObject)]
+    fn empty_object() -> HeaderReader;
 }
 
 #[wasm_bindgen_test]
-fn bad_options_throw_a_type_error_naming_the_option() {
+fn interpret_describes_a_status_as_a_plain_object() {
+    let info: JsValue = interpret(429.0).into();
+    assert_eq!(text(&info, "text"), "Too Many Requests");
+    assert_eq!(get(&info, "status").as_f64(), Some(429.0));
+    assert_eq!(get(&info, "retryable").as_bool(), Some(true));
+    assert_eq!(text(&info, "category"), "client_error");
+    assert!(Array::is_array(&get(&info, "remedies")));
+    // JavaScript passes any integer; those far outside i64 saturate and stay `unknown`.
+    for code in [65_535.0, 2f64.powi(70), -2f64.powi(70)] {
+        let unknown: JsValue = interpret(code).into();
+        assert_eq!(text(&unknown, "category"), "unknown", "{code}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn options_out_of_range_throw_a_type_error_naming_the_option() {
     let cases = [
-        (object(&[("retry", (-1).into())]), "retry.limit"),
-        (object(&[("timeout", "10s".into())]), "timeout"),
-        (object(&[("preset", "fast".into())]), "preset"),
-        (object(&[("fetch", 3.into())]), "fetch"),
-        (object(&[("retries", 3.into())]), "retries"),
+        (policy_with_limit(Some(-1.0)), "retry.limit"),
+        (
+            Policy::new(
+                Some("fast".into()),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+            "preset",
+        ),
+        (
+            Policy::new(
+                None,
+                None,
+                Some(vec!["FETCH".into()]),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+            "retry.methods",
+        ),
+        (
+            Policy::new(
+                None,
+                None,
+                None,
+                Some(vec![99.0]),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+            "retry.statusCodes",
+        ),
+        (
+            Policy::new(None, None, None, None, None, None, None, None, Some(0.0), None),
+            "timeout",
+        ),
     ];
-    for (options, name) in cases {
-        let error = Policy::new(options).err().expect("an error");
+    for (result, name) in cases {
+        let error = result.err().expect("an error");
         assert!(error.is_instance_of::<js_sys::TypeError>());
         let message = text(&error, "message");
         assert!(message.contains(&format!("`{name}`")), "{message}");
     }
-    let policy = Policy::new(JsValue::UNDEFINED).expect("still usable after the errors");
+    let policy = policy_with_limit(None).expect("still usable after the errors");
     assert_eq!(policy.attempt_budget_ms(0.0), Some(3_000.0));
     assert_eq!(policy.attempt_budget_ms(5_000.0), Some(1_000.0));
     assert_eq!(
@@ -97,25 +142,25 @@ fn bad_options_throw_a_type_error_naming_the_option() {
         "a NaN clock counts as 0"
     );
     assert!(policy.retries_status(503) && !policy.retries_status(200));
-}
-
-#[wasm_bindgen_test]
-fn the_functions_in_the_options_are_handed_back_to_the_loop() {
-    let on_retry = js_sys::Function::new_no_args("");
-    let policy = Policy::new(object(&[("onRetry", on_retry.clone().into())])).unwrap();
-    assert_eq!(policy.on_retry(), Some(on_retry));
-    assert!(policy.fetch().is_none(), "no fetch option: the global fetch");
-    let off = Policy::new(object(&[
-        ("timeout", false.into()),
-        ("totalTimeout", false.into()),
-    ]))
-    .unwrap();
-    assert_eq!(off.attempt_budget_ms(0.0), None);
+    assert!(policy.retries_method("get") && !policy.retries_method("POST"));
+    let off = Policy::new(
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        Some(f64::INFINITY),
+        Some(f64::INFINITY),
+    );
+    assert_eq!(off.unwrap().attempt_budget_ms(0.0), None);
 }
 
 #[wasm_bindgen_test]
 fn waits_for_the_rate_limit_reset_read_from_the_engines_headers() {
-    let mut call = attempts(&[], "GET");
+    let mut call = attempts(None, "GET");
     // Header names in any case: the engine's Headers matches them.
     let wait = call.after_response(429, &headers(&[("X-Rate-Limit-Time-Reset-Ms", "1200")]), 5.0, 0.5);
     assert_eq!(wait, Some(1_200.0));
@@ -137,7 +182,7 @@ fn waits_for_the_rate_limit_reset_read_from_the_engines_headers() {
 
 #[wasm_bindgen_test]
 fn a_hint_beyond_the_maximum_stops_with_the_hint_in_the_details() {
-    let mut call = attempts(&[], "GET");
+    let mut call = attempts(None, "GET");
     let wait = call.after_response(503, &headers(&[("retry-after", "30")]), 0.0, 0.5);
     assert_eq!(wait, None, "30 s is over the storefront's 2 s maximum");
     let details = call.details();
@@ -148,14 +193,14 @@ fn a_hint_beyond_the_maximum_stops_with_the_hint_in_the_details() {
 
 #[wasm_bindgen_test]
 fn a_post_is_not_repeated_after_a_server_error() {
-    let mut call = attempts(&[], "POST");
+    let mut call = attempts(None, "POST");
     assert_eq!(call.after_response(500, &headers(&[]), 0.0, 0.5), None);
     assert_eq!(text(&call.details(), "reason"), "unsafe_method");
 }
 
 #[wasm_bindgen_test]
 fn failures_end_in_a_message_that_names_the_method_attempts_and_reason() {
-    let mut call = attempts(&[("retry", 1.into())], "GET");
+    let mut call = attempts(Some(1.0), "GET");
     assert!(call.after_failure(true, 3_000.0, 0.0).is_some());
     assert_eq!(call.after_failure(false, 3_100.0, 0.0), None);
     assert_eq!(
@@ -169,15 +214,8 @@ fn failures_end_in_a_message_that_names_the_method_attempts_and_reason() {
 
 #[wasm_bindgen_test]
 fn look_alike_headers_that_throw_or_lie_count_as_absent() {
-    let throwing: HeaderReader = object(&[(
-        "get",
-        js_sys::Function::new_no_args("throw new Error('no')").into(),
-    )])
-    .unchecked_into();
-    let lying: HeaderReader =
-        object(&[("get", js_sys::Function::new_no_args("return 1500").into())]).unchecked_into();
-    for reader in [throwing, lying, object(&[]).unchecked_into()] {
-        let mut call = attempts(&[], "GET");
+    for reader in [throwing_headers(), lying_headers(), empty_object()] {
+        let mut call = attempts(None, "GET");
         let wait = call.after_response(429, &reader, 0.0, 0.0);
         assert_eq!(text(&call.retry_event(), "source"), "backoff", "{wait:?}");
     }

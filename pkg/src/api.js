@@ -1,11 +1,8 @@
 // The public API, shared by every entry point. The entry points differ only in how they load the wasm.
 
-import glueInit, {
-  initSync as glueInitSync,
-  Policy,
-  interpret as wasmInterpret,
-} from "../dist/commerce_fetch.js";
+import glueInit, { initSync as glueInitSync, interpret as wasmInterpret } from "../dist/commerce_fetch.js";
 import { clientFetch, retryInfos } from "./client.js";
+import { describe, readOptions } from "./options.js";
 
 export {
   ApiError,
@@ -42,13 +39,17 @@ export async function init(moduleOrSource) {
 /** What an HTTP status means, from a BigCommerce API. */
 export function interpret(status) {
   assertReady("interpret");
+  if (!Number.isInteger(status)) {
+    throw new TypeError(`interpret: status must be an integer, got ${describe(status)}`);
+  }
   return wasmInterpret(status);
 }
 
 /** A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. */
 export function createFetch(options) {
   assertReady("createFetch");
-  return clientFetch(new Policy(options));
+  const { policy, fetch, onRetry } = readOptions(options);
+  return clientFetch(policy, fetch, onRetry);
 }
 
 /** The retry history of a response returned after retries, or `undefined` if it needed none. */

@@ -12,10 +12,9 @@ import { CallerRequest } from "./request.js";
 /** Retry histories of returned responses, for `retryInfo()`. */
 export const retryInfos = new WeakMap();
 
-/** A `fetch` with `policy`'s retries (a wasm `Policy`, already validated). */
-export function clientFetch(policy) {
-  const send = policy.fetch ?? ((input, init) => fetch(input, init));
-  const onRetry = policy.onRetry;
+/** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
+export function clientFetch(policy, fetchOption, onRetry) {
+  const send = fetchOption ?? ((input, init) => fetch(input, init));
   return function commerceFetch(input, init) {
     return run(policy, send, onRetry, input, init);
   };

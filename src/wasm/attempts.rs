@@ -1,16 +1,18 @@
 //! The retry history of one call: JavaScript reports how each attempt ended, the core decides, and the
 //! history becomes the `retryInfo()` details, the `onRetry` event and the error of a failed call.
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::{string::String, vec::Vec};
 
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 use super::js::set;
-use super::options::ClientOptions;
 use super::policy::Policy;
 use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
 use crate::hints::{HeaderSource, RateLimitHint};
+use crate::message::Message;
+use crate::policy::RetryConfig;
 
 #[wasm_bindgen]
 extern "C" {
@@ -33,7 +35,7 @@ impl HeaderSource for HeaderReader {
 /// ends in something that may be retried, and frees it when the call settles.
 #[wasm_bindgen]
 pub struct Attempts {
-    options: Rc<ClientOptions>,
+    config: Rc<RetryConfig>,
     method: String,
     idempotent: bool,
     replayable: bool,
@@ -63,7 +65,7 @@ impl Attempts {
         started_ms: f64,
     ) -> Attempts {
         Attempts {
-            options: Rc::clone(&policy.options),
+            config: Rc::clone(&policy.config),
             method,
             idempotent,
             replayable,
@@ -83,7 +85,7 @@ impl Attempts {
         random: f64,
     ) -> Option<f64> {
         // A status that is not retried is final whatever its headers say; they are not read.
-        let hints = if self.options.config.retries_status(status) {
+        let hints = if self.config.retries_status(status) {
             RateLimitHint::from_headers(headers, now_ms as i64)
         } else {
             RateLimitHint::default()
@@ -155,12 +157,16 @@ impl Attempts {
             _ => "failed: no response (network error)",
         };
         let attempts = self.attempt_count();
-        let plural = if attempts == 1 { "" } else { "s" };
-        format!(
-            "{} {what} after {attempts} attempt{plural}; stopped because {}",
-            self.method,
-            self.stop()
-        )
+        Message::new()
+            .text(&self.method)
+            .text(" ")
+            .text(what)
+            .text(" after ")
+            .number(u64::from(attempts))
+            .text(if attempts == 1 { " attempt" } else { " attempts" })
+            .text("; stopped because ")
+            .text(&self.stop().explain())
+            .finish()
     }
 }
 
@@ -168,7 +174,7 @@ impl Attempts {
     fn record(&mut self, outcome: Outcome, now_ms: f64, random: f64) -> Option<f64> {
         let number = self.attempt_count() + 1;
         let elapsed_ms = elapsed_ms(self.started_ms, now_ms);
-        let config = &self.options.config;
+        let config = &self.config;
         let attempt = Attempt {
             number,
             method: &self.method,

@@ -10,8 +10,9 @@
 mod attempts;
 mod checks;
 mod js;
-mod options;
 mod policy;
+#[cfg(not(feature = "std"))]
+mod runtime;
 mod status;
 
 pub use attempts::{Attempts, HeaderReader};

@@ -3,24 +3,15 @@
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::js::{describe, set, type_error};
+use super::js::set;
 use crate::status::{interpret as interpret_code, StatusInfo};
 
 /// Describes an HTTP status as `{ status, text, category, meaning, retryable, causes, remedies }`.
-/// Throws a `TypeError` when `status` is not an integer.
+/// JavaScript has checked that `status` is an integer.
 #[wasm_bindgen]
-pub fn interpret(status: JsValue) -> Result<JsValue, JsValue> {
-    let code = status
-        .as_f64()
-        .filter(|n| n.is_finite() && n.fract() == 0.0)
-        .ok_or_else(|| {
-            type_error(&format!(
-                "interpret: status must be an integer, got {}",
-                describe(&status)
-            ))
-        })?;
-    // Integers beyond i64 are far outside 100–599; saturating keeps them `unknown` and exact enough.
-    Ok(status_info_to_js(&interpret_code(code as i64), code).into())
+pub fn interpret(status: f64) -> Object {
+    // Integers beyond i64 are far outside 100–599; saturating keeps them `unknown`.
+    status_info_to_js(&interpret_code(status as i64), status)
 }
 
 fn status_info_to_js(info: &StatusInfo, code: f64) -> Object {

@@ -1,0 +1,103 @@
+// Reading createFetch's options: their shape and types are checked here, their ranges and names (a preset,
+// a method, a jitter) by the wasm core. Unknown keys are rejected too: a misspelt `retries: 3` that
+// silently did nothing would be worse than an error.
+
+import { Policy } from "../dist/commerce_fetch.js";
+
+const OPTION_KEYS = ["fetch", "preset", "retry", "timeout", "totalTimeout", "onRetry"];
+const RETRY_KEYS = ["limit", "methods", "statusCodes", "backoff", "maxRetryAfterMs"];
+const BACKOFF_KEYS = ["baseMs", "maxMs", "jitter"];
+
+const MILLISECONDS = "a number of milliseconds";
+const TIME_LIMIT = "a number of milliseconds, or false for none";
+
+/**
+ * Validates `options` (an object, `undefined` or `null`) into `{ policy, fetch, onRetry }`. Throws a
+ * `TypeError` naming the first bad option, with what it takes and what it was given.
+ */
+export function readOptions(options) {
+  const top = section(options, "options", OPTION_KEYS, "");
+  const retry = top.retry;
+  let limit;
+  let fields = {};
+  if (typeof retry === "number") limit = retry;
+  else if (retry === false) limit = 0;
+  else if (retry !== undefined && !isPlainObject(retry)) {
+    throw invalid("retry", "a number of retries, false, or an object", retry);
+  } else {
+    fields = section(retry, "retry", RETRY_KEYS, "retry.");
+    limit = optional(fields.limit, "retry.limit", "a whole number from 0 to 100", isNumber);
+  }
+  const backoff = section(fields.backoff, "retry.backoff", BACKOFF_KEYS, "retry.backoff.");
+  const policy = new Policy(
+    optional(top.preset, "preset", '"storefront" or "background"', isString),
+    limit,
+    list(fields.methods, "retry.methods", "a list of HTTP method names", isString),
+    list(fields.statusCodes, "retry.statusCodes", "a list of status codes from 100 to 599", isNumber),
+    optional(backoff.baseMs, "retry.backoff.baseMs", MILLISECONDS, isNumber),
+    optional(backoff.maxMs, "retry.backoff.maxMs", MILLISECONDS, isNumber),
+    optional(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"', isString),
+    optional(fields.maxRetryAfterMs, "retry.maxRetryAfterMs", MILLISECONDS, isNumber),
+    timeLimit(top.timeout, "timeout"),
+    timeLimit(top.totalTimeout, "totalTimeout"),
+  );
+  return {
+    policy,
+    fetch: optional(top.fetch, "fetch", "a function", isFunction),
+    onRetry: optional(top.onRetry, "onRetry", "a function", isFunction),
+  };
+}
+
+/** The object at `name` (or `{}` when absent), after checking that it has only the `known` keys. */
+function section(value, name, known, prefix) {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw invalid(name, "an object", value);
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key) && value[key] !== undefined) {
+      throw new TypeError(
+        `createFetch: option \`${prefix}${key}\` is not known; the options here are ${known.join(", ")}`,
+      );
+    }
+  }
+  return value;
+}
+
+function optional(value, name, expected, check) {
+  if (value !== undefined && !check(value)) throw invalid(name, expected, value);
+  return value;
+}
+
+function list(value, name, expected, check) {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw invalid(name, expected, value);
+  for (const item of value) if (!check(item)) throw invalid(name, expected, item);
+  return value;
+}
+
+/** A timeout: a number of milliseconds, or `false` (or `Infinity`) for none. */
+function timeLimit(value, name) {
+  return value === false ? Number.POSITIVE_INFINITY : optional(value, name, TIME_LIMIT, isNumber);
+}
+
+function invalid(name, expected, value) {
+  return new TypeError(`createFetch: option \`${name}\` must be ${expected}, got ${describe(value)}`);
+}
+
+const isNumber = (value) => typeof value === "number";
+const isString = (value) => typeof value === "string";
+const isFunction = (value) => typeof value === "function";
+const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A short description of a value for error messages: strings quoted and cut, numbers as written, anything
+ * else by its type, so that no object contents (and no credential) reach a message.
+ */
+export function describe(value) {
+  if (typeof value === "string") {
+    return value.length > 40 ? `"${value.slice(0, 40)}"…` : `"${value}"`;
+  }
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
