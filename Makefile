@@ -35,7 +35,7 @@ build: tools
 	bash scripts/build.sh
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib scripts www bench
+	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib scripts www bench
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ## The package's JavaScript API in Node, against a loopback server.

@@ -2,16 +2,7 @@
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const files = [
-  "dist/commerce_fetch_bg.wasm",
-  "dist/commerce_fetch.js",
-  "src/api.js",
-  "src/client.js",
-  "src/options.js",
-  "src/request.js",
-  "src/errors.js",
-  "src/browser.js",
-];
+const files = ["dist/commerce_fetch_bg.wasm", "dist/api.js", "src/browser.js"];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const total = { raw: 0, gzip: 0, brotli: 0 };
 const rows = files.map((name) => {

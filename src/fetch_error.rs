@@ -43,18 +43,27 @@ const PLAIN_ERROR_NETWORK_FRAGMENTS: &[&str] = &["network connection lost"];
 
 /// Classifies a rejection of `fetch` from the error's `name` and `message`.
 pub fn classify_fetch_failure(name: &str, message: &str) -> FetchFailure {
-    let message = message.to_ascii_lowercase();
-    if name == "Error" && PLAIN_ERROR_NETWORK_FRAGMENTS.iter().any(|f| message.contains(f)) {
+    let mentions = |fragments: &[&str]| fragments.iter().any(|f| contains_ignoring_case(message, f));
+    if name == "Error" && mentions(PLAIN_ERROR_NETWORK_FRAGMENTS) {
         return FetchFailure::Network;
     }
     if name != "TypeError" {
         return FetchFailure::Other;
     }
-    if MISUSE_FRAGMENTS.iter().any(|fragment| message.contains(fragment)) {
+    if mentions(MISUSE_FRAGMENTS) {
         FetchFailure::Usage
     } else {
         FetchFailure::Network
     }
+}
+
+/// Whether `text` contains `fragment` (lower case), ignoring ASCII case. A plain scan: messages are
+/// short, and `str::contains` with its two-way searcher costs the wasm about 3 KB.
+fn contains_ignoring_case(text: &str, fragment: &str) -> bool {
+    let fragment = fragment.as_bytes();
+    text.as_bytes()
+        .windows(fragment.len())
+        .any(|window| window.eq_ignore_ascii_case(fragment))
 }
 
 #[cfg(test)]

@@ -124,23 +124,28 @@ impl RateLimitHint {
 /// A non-negative decimal number (`"15000"`, `"1.5"`) times `scale`, in whole units, clamped to
 /// [`HINT_CEILING_MS`]. Rejects empty text, signs, exponents, `NaN`, `Infinity` and lists.
 fn parse_decimal(text: &str, scale: u64) -> Option<u64> {
-    let text = text.trim();
-    let (whole, fraction) = match text.split_once('.') {
-        Some((whole, fraction)) => (whole, fraction),
-        None => (text, ""),
+    // Bytes, not `str` patterns: the same checks for a fraction of the wasm.
+    let text = text.as_bytes().trim_ascii();
+    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => {
+            let (whole, rest) = text.split_at_checked(dot)?;
+            // "15." has an empty fraction: rejected, as is "1.2.3" by the digit check.
+            (whole, rest.get(1..).filter(|fraction| !fraction.is_empty())?)
+        }
+        None => (text, &[][..]),
     };
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || (text.ends_with('.')) {
+    let all_digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
         return None;
     }
     let mut value: u64 = 0;
-    for b in whole.bytes() {
+    for &b in whole {
         value = value.saturating_mul(10).saturating_add(u64::from(b - b'0'));
     }
     value = value.saturating_mul(scale);
     // The fraction counts down to one unit of the result; finer digits are dropped.
     let mut unit = scale;
-    for b in fraction.bytes() {
+    for &b in fraction {
         unit /= 10;
         if unit == 0 {
             break;

@@ -7,15 +7,19 @@
 use alloc::vec::Vec;
 
 /// Milliseconds since the Unix epoch for an HTTP-date, or `None` when the text is not one.
+///
+/// Parsed as bytes: the formats are ASCII, and `str`'s pattern searchers would add kilobytes to the wasm.
 pub fn parse_http_date(text: &str) -> Option<i64> {
-    let text = text.trim();
+    let text = text.as_bytes();
     if !text.is_ascii() {
         return None;
     }
-    let mut words = text.split_ascii_whitespace();
+    let mut words = text
+        .split(u8::is_ascii_whitespace)
+        .filter(|word| !word.is_empty());
     let first = words.next()?;
-    let rest: Vec<&str> = words.collect();
-    if let Some(weekday) = first.strip_suffix(',') {
+    let rest: Vec<&[u8]> = words.collect();
+    if let Some(weekday) = first.strip_suffix(b",") {
         if is_short_weekday(weekday) {
             imf_fixdate(&rest)
         } else if is_long_weekday(weekday) {
@@ -31,26 +35,24 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
 }
 
 /// `06 Nov 1994 08:49:37 GMT`, after the weekday.
-fn imf_fixdate(parts: &[&str]) -> Option<i64> {
-    let [day, month, year, time, "GMT"] = parts else {
+fn imf_fixdate(parts: &[&[u8]]) -> Option<i64> {
+    let [day, month, year, time, b"GMT"] = parts else {
         return None;
     };
     if day.len() != 2 || year.len() != 4 {
         return None;
     }
-    let year = digits(year)?;
-    epoch_ms(year, month_number(month)?, digits(day)?, time)
+    epoch_ms(digits(year)?, month_number(month)?, digits(day)?, time)
 }
 
 /// `06-Nov-94 08:49:37 GMT`, after the weekday. A two-digit year that would lie more than 50 years in
 /// the future is read as the past century (RFC 9110); we have no clock here, so 70–99 → 19xx, else 20xx.
-fn rfc850(parts: &[&str]) -> Option<i64> {
-    let [date, time, "GMT"] = parts else {
+fn rfc850(parts: &[&[u8]]) -> Option<i64> {
+    let [date, time, b"GMT"] = parts else {
         return None;
     };
-    let mut fields = date.split('-');
-    let (day, month, year) = (fields.next()?, fields.next()?, fields.next()?);
-    if fields.next().is_some() || day.len() != 2 || year.len() != 2 {
+    let [day, month, year] = three(date, b'-')?;
+    if day.len() != 2 || year.len() != 2 {
         return None;
     }
     let short_year = digits(year)?;
@@ -63,7 +65,7 @@ fn rfc850(parts: &[&str]) -> Option<i64> {
 }
 
 /// `Nov  6 08:49:37 1994`, after the weekday.
-fn asctime(parts: &[&str]) -> Option<i64> {
+fn asctime(parts: &[&[u8]]) -> Option<i64> {
     let [month, day, time, year] = parts else {
         return None;
     };
@@ -73,10 +75,9 @@ fn asctime(parts: &[&str]) -> Option<i64> {
     epoch_ms(digits(year)?, month_number(month)?, digits(day)?, time)
 }
 
-fn epoch_ms(year: i64, month: i64, day: i64, time: &str) -> Option<i64> {
-    let mut hms = time.split(':');
-    let (h, m, s) = (hms.next()?, hms.next()?, hms.next()?);
-    if hms.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 2 {
+fn epoch_ms(year: i64, month: i64, day: i64, time: &[u8]) -> Option<i64> {
+    let [h, m, s] = three(time, b':')?;
+    if h.len() != 2 || m.len() != 2 || s.len() != 2 {
         return None;
     }
     let (hour, minute, second) = (digits(h)?, digits(m)?, digits(s)?);
@@ -86,6 +87,13 @@ fn epoch_ms(year: i64, month: i64, day: i64, time: &str) -> Option<i64> {
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)
+}
+
+/// `text` split at `separator` into exactly three parts.
+fn three(text: &[u8], separator: u8) -> Option<[&[u8]; 3]> {
+    let mut parts = text.split(|&b| b == separator);
+    let three = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some(three)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
@@ -109,28 +117,30 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 }
 
 /// A short run of ASCII digits as a number; `None` for anything else (signs, spaces, empty).
-fn digits(text: &str) -> Option<i64> {
-    if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+fn digits(text: &[u8]) -> Option<i64> {
+    if text.is_empty() || text.len() > 4 {
         return None;
     }
-    text.parse().ok()
+    text.iter().try_fold(0, |value, &b| {
+        b.is_ascii_digit().then(|| value * 10 + i64::from(b - b'0'))
+    })
 }
 
-fn month_number(name: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+fn month_number(name: &[u8]) -> Option<i64> {
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
     ];
     MONTHS.iter().position(|m| *m == name).map(|i| i as i64 + 1)
 }
 
-fn is_short_weekday(name: &str) -> bool {
-    matches!(name, "Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun")
+fn is_short_weekday(name: &[u8]) -> bool {
+    matches!(name, b"Mon" | b"Tue" | b"Wed" | b"Thu" | b"Fri" | b"Sat" | b"Sun")
 }
 
-fn is_long_weekday(name: &str) -> bool {
+fn is_long_weekday(name: &[u8]) -> bool {
     matches!(
         name,
-        "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+        b"Monday" | b"Tuesday" | b"Wednesday" | b"Thursday" | b"Friday" | b"Saturday" | b"Sunday"
     )
 }
 

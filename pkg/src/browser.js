@@ -1,7 +1,7 @@
 // Browsers and bundlers (Vite, webpack): fetch and compile the wasm asynchronously at import.
 // Bundlers see the `new URL(…, import.meta.url)` pattern and ship the .wasm as an asset.
-import { init } from "./api.js";
+import { init } from "../dist/api.js";
 
 await init(new URL("../dist/commerce_fetch_bg.wasm", import.meta.url));
 
-export * from "./api.js";
+export * from "../dist/api.js";

@@ -1,8 +1,9 @@
 // Next.js and Vercel edge routes: `?module` gives a compiled WebAssembly.Module, possibly from another
 // realm (the build patches the loader so that such a module is accepted).
+
+import { initSync } from "../dist/api.js";
 import wasmModule from "../dist/commerce_fetch_bg.wasm?module";
-import { initSync } from "./api.js";
 
 initSync(wasmModule);
 
-export * from "./api.js";
+export * from "../dist/api.js";

@@ -1,2 +1,2 @@
 // For hosts that load the wasm themselves: nothing happens at import; call init() or initSync() first.
-export * from "./api.js";
+export * from "../dist/api.js";
