@@ -4,8 +4,10 @@
 //! would download for a message nobody sees. This one traps at once. Panics are bugs here (the boundary
 //! never panics on outside input), and a trap still surfaces in JavaScript as a `RuntimeError`.
 
+// SAFETY: the wasm runs on one thread: it is built without the atomics feature, so no other thread
+// can share its memory.
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
