@@ -15,12 +15,14 @@ export const retryInfos = new WeakMap();
 /** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
 export function clientFetch(policy, fetchOption, onRetry) {
   const send = fetchOption ?? ((input, init) => fetch(input, init));
+  // The first attempt's time limit is the same for every call; later ones depend on the time spent.
+  const firstBudget = policy.attemptBudgetMs(0);
   return function commerceFetch(input, init) {
-    return run(policy, send, onRetry, input, init);
+    return run(policy, send, onRetry, firstBudget, input, init);
   };
 }
 
-async function run(policy, send, onRetry, input, init) {
+async function run(policy, send, onRetry, firstBudget, input, init) {
   const request = new CallerRequest(input, init);
   const caller = request.signal;
   const started = Date.now();
@@ -28,8 +30,16 @@ async function run(policy, send, onRetry, input, init) {
   try {
     for (;;) {
       if (caller?.aborted) throw caller.reason;
-      const budget = policy.attemptBudgetMs(attempts === undefined ? 0 : Date.now() - started);
-      const outcome = await attempt(send, request, budget);
+      const budget = attempts === undefined ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
+      const attempt = new Attempt(request, budget);
+      let outcome;
+      try {
+        outcome = await send(attempt.input, attempt.init);
+      } catch (error) {
+        outcome = attempt.failure(error);
+      } finally {
+        attempt.end();
+      }
       let wait;
       if (outcome instanceof Failure) {
         attempts ??= history(policy, request, started);
@@ -63,39 +73,50 @@ class Failure {
 }
 
 /**
- * Sends one attempt, aborted after `budget` ms (when set) or when the caller aborts. Resolves with what
- * `fetch` resolved with, or a `Failure` worth deciding on; rejects with the caller's abort reason, and
- * with `fetch`'s own error when the request is invalid or the caller's `fetch` threw something else.
+ * One attempt's arguments for `fetch`, aborted after `budget` ms (when set) or when the caller aborts,
+ * until `end()`.
  */
-async function attempt(send, request, budget) {
-  const caller = request.signal;
-  let controller;
-  let signal = caller;
-  let linked = false;
-  if (budget !== undefined) {
-    controller = new AbortController();
-    signal = controller.signal;
-    // `AbortSignal.any` keeps the caller's abort linked for as long as the body is read; where it is
-    // missing, a listener forwards the caller's abort until the attempt ends.
-    if (caller !== undefined) {
-      if (typeof AbortSignal.any === "function") signal = AbortSignal.any([caller, signal]);
-      else linked = true;
+class Attempt {
+  constructor(request, budget) {
+    const caller = request.signal;
+    this.caller = caller;
+    this.controller = undefined;
+    this.timer = undefined;
+    this.unlink = undefined;
+    let signal = caller;
+    let linked = false;
+    if (budget !== undefined) {
+      this.controller = new AbortController();
+      signal = this.controller.signal;
+      // `AbortSignal.any` keeps the caller's abort linked for as long as the body is read; where it is
+      // missing, a listener forwards the caller's abort until the attempt ends.
+      if (caller !== undefined) {
+        if (typeof AbortSignal.any === "function") signal = AbortSignal.any([caller, signal]);
+        else linked = true;
+      }
     }
+    // Both may throw (a used-up Request, a hostile init): nothing is started yet.
+    this.input = request.inputForAttempt();
+    this.init = request.initForAttempt(signal);
+    if (linked) this.unlink = follow(caller, this.controller);
+    if (budget !== undefined) this.timer = setTimeout(abortAttempt, budget, this.controller);
   }
-  const input = request.inputForAttempt();
-  const init = request.initForAttempt(signal);
-  const unlink = linked ? follow(caller, controller) : undefined;
-  const timer = controller === undefined ? undefined : setTimeout(abortAttempt, budget, controller);
-  try {
-    return await send(input, init);
-  } catch (error) {
-    if (caller?.aborted) throw caller.reason;
-    if (controller?.signal.aborted) return new Failure(true, error);
+
+  /**
+   * What `fetch`'s rejection with `error` means: a `Failure` worth deciding on, or else it is thrown:
+   * the caller's abort reason, or `fetch`'s own error when the request is invalid or the caller's
+   * `fetch` threw something else.
+   */
+  failure(error) {
+    if (this.caller?.aborted) throw this.caller.reason;
+    if (this.controller?.signal.aborted) return new Failure(true, error);
     if (isNetworkFailure(textOf(error, "name"), textOf(error, "message"))) return new Failure(false, error);
     throw error;
-  } finally {
-    clearTimeout(timer);
-    unlink?.();
+  }
+
+  end() {
+    clearTimeout(this.timer);
+    this.unlink?.();
   }
 }
 
