@@ -1,17 +1,18 @@
 // Cold start in Node: a fresh process per sample, interleaved between an empty script, ky's import and
 // commerce-fetch's import plus first interpret(). Reports the in-process times and the whole process
-// wall time as the parent sees it (spawn to exit).
+// wall time as the parent sees it (spawn to exit), for the given node binary (by default the one running
+// this).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { benchDir, median } from "./lib.mjs";
 
-export function nodeColdStart(samples) {
+export function nodeColdStart(samples, node = process.execPath) {
   const kinds = ["none", "ky", "commerce-fetch"];
   const runs = Object.fromEntries(kinds.map((kind) => [kind, []]));
   for (let i = 0; i < samples + 1; i++) {
     for (const kind of kinds) {
       const started = process.hrtime.bigint();
-      const child = spawnSync(process.execPath, [join(benchDir, "cold-node.mjs"), kind], {
+      const child = spawnSync(node, [join(benchDir, "cold-node.mjs"), kind], {
         encoding: "utf8",
       });
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;

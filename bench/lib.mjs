@@ -40,10 +40,13 @@ export function startServer() {
   });
 }
 
-/** Runs `node [nodeArgs] script ...args`; resolves with the JSON the script prints last. */
-export function runJson(script, args = [], nodeArgs = []) {
+/**
+ * Runs `<node> [nodeArgs] script ...args` (by default with the node running this); resolves with the JSON
+ * the script prints last.
+ */
+export function runJson(script, args = [], { node = process.execPath, nodeArgs = [] } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, join(benchDir, script), ...args], {
+    const child = spawn(node, [...nodeArgs, join(benchDir, script), ...args], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -62,7 +65,24 @@ export function runJson(script, args = [], nodeArgs = []) {
   });
 }
 
-/** The three clients of the success path, built the same way everywhere. */
+/**
+ * `fetchFunction` with what any wrapper that cancels a request on timeout must do per call: a fresh
+ * AbortController, a timer that aborts it after `ms`, its signal handed to fetch, the timer cleared after.
+ * The floor for such wrappers: handing undici a signal costs several µs per request by itself.
+ */
+export function withTimeout(fetchFunction, ms) {
+  return async (url) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), ms);
+    try {
+      return await fetchFunction(url, { signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** The clients of the success path, built the same way everywhere. */
 export async function clients() {
   const { createFetch } = await import("../pkg/src/node.js");
   const { default: ky } = await import("ky");
@@ -70,8 +90,11 @@ export async function clients() {
   // storefront preset (3000 ms per attempt, 6000 ms in all).
   const kyClient = ky.create({ retry: { limit: 2 }, timeout: 3000, totalTimeout: 6000 });
   const commerceFetch = createFetch(); // preset "storefront": 2 retries, 3000 ms per attempt, 6000 ms total
+  // The same 3000 ms as commerce-fetch's per-attempt timeout, which it also enforces with a signal.
+  const fetchWithTimeout = withTimeout((url, init) => fetch(url, init), 3000);
   return {
     fetch: (url) => fetch(url),
+    "fetch + timeout": fetchWithTimeout,
     ky: (url) => kyClient(url),
     "commerce-fetch": (url) => commerceFetch(url),
   };

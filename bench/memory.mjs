@@ -1,22 +1,42 @@
 // Memory across many requests, in one process run with --expose-gc: a warm-up, then gc() and a
-// reading of the JS heap and (for commerce-fetch) the wasm linear memory, then the requests, then gc()
-// and another reading. Prints JSON: { requests, before: {...}, after: {...} }.
+// reading of the JS heap and the wasm linear memory, then the requests, then gc() and another reading.
+// Prints JSON: { client, requests, concurrency, seconds, attempts?, before: {...}, after: {...} }.
 //
-//   node --expose-gc bench/memory.mjs <origin> fetch|commerce-fetch <requests> <concurrency>
+//   node --expose-gc bench/memory.mjs <origin> <client> <requests> <concurrency>
+//
+// Clients: "fetch" and "commerce-fetch" on GET /ok (the success path), and "commerce-fetch, retrying" on
+// GET /flaky (503 half the time) with waits of 0 ms, so that about half the calls make a retry history in
+// the wasm's memory; it also reports how many attempts the server saw.
+import { readFileSync } from "node:fs";
 import { initSync as glueInitSync } from "../pkg/dist/commerce_fetch.js";
-import { createFetch } from "../pkg/src/node.js";
+import { createFetch, initSync } from "../pkg/lib/api.js";
 import { drive } from "./lib.mjs";
 
 const [origin, client, requestsArg, concurrencyArg] = process.argv.slice(2);
 const requests = Number(requestsArg);
 const concurrency = Number(concurrencyArg);
-const url = `${origin}/ok`;
 
-// The wasm-bindgen glue keeps one instance per module; its initSync() returns that instance's exports
-// (memory included) without doing anything when the module is already loaded, as pkg/src/node.js did.
+// The package's entries import pkg/dist/api.js, a bundle with its own copy of the wasm-bindgen glue, whose
+// memory nothing outside the bundle can reach. The unbundled sources in pkg/lib import the glue module
+// itself (pkg/dist/commerce_fetch.js), so the library and this script share one glue instance: load the
+// wasm through the library, then the glue's initSync() returns that instance's exports (memory included)
+// without loading anything again.
+initSync(readFileSync(new URL("../pkg/dist/commerce_fetch_bg.wasm", import.meta.url)));
 const wasmMemory = glueInitSync(undefined).memory;
-const commerceFetch = createFetch();
-const send = client === "commerce-fetch" ? (u) => commerceFetch(u) : (u) => fetch(u);
+
+const sends = {
+  fetch: { path: "/ok", send: (u) => fetch(u) },
+  "commerce-fetch": { path: "/ok", send: createFetch() },
+  "commerce-fetch, retrying": {
+    path: "/flaky",
+    send: createFetch({ retry: { backoff: { baseMs: 0, maxMs: 0 } } }),
+  },
+};
+if (!(client in sends))
+  throw new Error(`unknown client ${client}; choose from ${Object.keys(sends).join(", ")}`);
+const { path, send } = sends[client];
+const url = `${origin}${path}`;
+const serverJson = async (route) => (await fetch(`${origin}${route}`)).json();
 
 async function settle() {
   // Let timers, finalizers and sockets settle, then collect twice (the second pass takes what the first
@@ -35,9 +55,11 @@ async function settle() {
 }
 
 await drive(send, url, 2000, concurrency);
+if (path === "/flaky") await serverJson("/reset?seed=7"); // count the measured calls' attempts only
 const before = await settle();
 const started = performance.now();
 await drive(send, url, requests, concurrency);
 const seconds = (performance.now() - started) / 1000;
 const after = await settle();
-console.log(JSON.stringify({ client, requests, concurrency, seconds, before, after }));
+const attempts = path === "/flaky" ? (await serverJson("/stats")).flaky : undefined;
+console.log(JSON.stringify({ client, requests, concurrency, seconds, attempts, before, after }));

@@ -1,14 +1,18 @@
 // CPU cost per call with no network: each client wraps a stub fetch that resolves at once with a new
 // Response, and calls are made one after another. The cost of the stub itself is measured the same way
-// and subtracted. Diagnostic: it isolates the wrapper's own work from the socket and the server.
+// and subtracted. Diagnostic: it isolates the wrapper's own work from the socket and the server. The stub
+// ignores signals, so "fetch + timeout" here is only the AbortController and the timer, not what undici
+// does with the signal.
 // Prints JSON: { calls, rounds, stubUs, addedUs: { [variant]: µs per call beyond the stub's } }.
 import ky from "ky";
 import { createFetch } from "../pkg/src/node.js";
+import { withTimeout } from "./lib.mjs";
 
 const stub = () => Promise.resolve(new Response("{}"));
 const kyClient = ky.create({ fetch: stub, retry: { limit: 2 }, timeout: 3000, totalTimeout: 6000 });
 const variants = {
   stub,
+  "fetch + timeout": withTimeout(stub, 3000),
   "commerce-fetch": createFetch({ fetch: stub }),
   "commerce-fetch, timeout: false, totalTimeout: false": createFetch({
     fetch: stub,

@@ -1,6 +1,7 @@
-// Success-path throughput: raw fetch, ky and commerce-fetch against the same loopback route, in one
-// process, in interleaved rounds (the order rotates each round). One unmeasured warm-up round per
-// client and concurrency first. Prints JSON: { [concurrency]: { [client]: [req/s per round] } }.
+// Success-path throughput: raw fetch, raw fetch with a cancelling timeout, ky and commerce-fetch (see
+// clients() in lib.mjs) against the same loopback route, in one process, in interleaved rounds (the order
+// rotates each round). One unmeasured warm-up round per client and concurrency first.
+// Prints JSON: { [concurrency]: { [client]: [req/s per round] } }.
 //
 //   node bench/throughput.mjs <origin> <rounds> <concurrency>:<requests per round> ...
 import { clients, drive } from "./lib.mjs";

@@ -23,6 +23,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureNode24, npmEnv, npmInstall as npmInstallIn } from "../lib/node24.mjs";
 import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
 import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { startServer } from "./server.mjs";
@@ -67,18 +68,8 @@ function parseResult(output) {
 // ---------------------------------------------------------------------------------------------------
 // Scratch projects.
 
-const npmEnv = {
-  npm_config_audit: "false",
-  npm_config_fund: "false",
-  npm_config_update_notifier: "false",
-  npm_config_loglevel: "error",
-};
-/** `npm install` in `dir`, which must have its own package.json: npm would otherwise walk up to the repo's. */
-async function npmInstall(dir, args) {
-  if (!existsSync(join(dir, "package.json")))
-    throw new Error(`${dir} has no package.json; refusing to run npm there`);
-  await run("npm", ["install", "--prefix", dir, ...args], { cwd: dir, env: npmEnv });
-}
+/** `npm install` in `dir` (which must have its own package.json), in this run's scope. */
+const npmInstall = (dir, args) => npmInstallIn(scope, dir, args);
 
 let packedWasmHash; // set once the package is packed
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
@@ -125,16 +116,8 @@ const runtimes = {
   },
 
   async node24({ tarball, server }) {
-    const toolDir = join(repo, ".tools/node24");
-    const node = join(toolDir, "node_modules/node/bin/node");
-    const pinned = JSON.parse(readFileSync(join(templates, "node24/package.json"), "utf8")).dependencies.node;
-    let version = existsSync(node) ? (await run(node, ["--version"])).trim() : "";
-    if (version !== `v${pinned}`) {
-      mkdirSync(toolDir, { recursive: true });
-      cpSync(join(templates, "node24/package.json"), join(toolDir, "package.json"));
-      await npmInstall(toolDir, []);
-      version = (await run(node, ["--version"])).trim();
-    }
+    const node = await ensureNode24(scope);
+    const version = (await run(node, ["--version"])).trim();
     const { dir } = await scratch("node24", ["node"], tarball);
     return [nodeLike("node24", version, server, () => [node, ["main.js"], dir])];
   },
