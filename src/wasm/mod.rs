@@ -1,6 +1,6 @@
 //! The boundary to JavaScript: the only code that touches `wasm_bindgen` or `js_sys`.
 //!
-//! JavaScript (`pkg/src/`) sends the attempts, runs the timers and follows abort signals; it calls in
+//! JavaScript (`pkg/lib/client.js`) sends the attempts, runs the timers and follows abort signals; it calls in
 //! here once per client to validate the options, and on each attempt that failed or may be retried, to
 //! have the core decide whether and when to try again. A successful call never enters the wasm
 //! beyond one status lookup, which keeps the success path as fast as plain JavaScript. Nothing from
