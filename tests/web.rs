@@ -10,6 +10,7 @@
 use commerce_fetch::wasm::{
     interpret, is_network_failure, is_read_only_graphql, Attempts, HeaderReader, Policy,
 };
+use commerce_fetch::RetryOptions;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,14 +34,29 @@ fn headers(pairs: &[(&str, &str)]) -> HeaderReader {
     headers.unchecked_into()
 }
 
-/// A policy with only the retry limit set, as `createFetch({ retry: limit })` makes it.
-fn policy_with_limit(limit: Option<f64>) -> Result<Policy, JsValue> {
-    Policy::new(None, limit, None, None, None, None, None, None, None, None)
+/// A policy from `options`, passed field by field as pkg/lib/options.js passes them.
+fn policy(options: RetryOptions) -> Result<Policy, JsValue> {
+    Policy::new(
+        options.preset,
+        options.limit,
+        options.methods,
+        options.status_codes,
+        options.base_ms,
+        options.max_ms,
+        options.jitter,
+        options.max_retry_after_ms,
+        options.timeout,
+        options.total_timeout,
+    )
 }
 
 /// A call to a client with the storefront preset (or `limit` retries), as JavaScript starts one at time 0.
 fn attempts(limit: Option<f64>, method: &str) -> Attempts {
-    let policy = policy_with_limit(limit).expect("valid options");
+    let policy = policy(RetryOptions {
+        limit,
+        ..RetryOptions::default()
+    })
+    .expect("valid options");
     Attempts::new(&policy, method.into(), false, true, 0.0)
 }
 
@@ -76,85 +92,63 @@ fn interpret_describes_a_status_as_a_plain_object() {
 #[wasm_bindgen_test]
 fn options_out_of_range_throw_a_type_error_naming_the_option() {
     let cases = [
-        (policy_with_limit(Some(-1.0)), "retry.limit"),
         (
-            Policy::new(
-                Some("fast".into()),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            ),
+            RetryOptions {
+                limit: Some(-1.0),
+                ..RetryOptions::default()
+            },
+            "retry.limit",
+        ),
+        (
+            RetryOptions {
+                preset: Some("fast".into()),
+                ..RetryOptions::default()
+            },
             "preset",
         ),
         (
-            Policy::new(
-                None,
-                None,
-                Some(vec!["FETCH".into()]),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            ),
+            RetryOptions {
+                methods: Some(vec!["FETCH".into()]),
+                ..RetryOptions::default()
+            },
             "retry.methods",
         ),
         (
-            Policy::new(
-                None,
-                None,
-                None,
-                Some(vec![99.0]),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            ),
+            RetryOptions {
+                status_codes: Some(vec![99.0]),
+                ..RetryOptions::default()
+            },
             "retry.statusCodes",
         ),
         (
-            Policy::new(None, None, None, None, None, None, None, None, Some(0.0), None),
+            RetryOptions {
+                timeout: Some(0.0),
+                ..RetryOptions::default()
+            },
             "timeout",
         ),
     ];
-    for (result, name) in cases {
-        let error = result.err().expect("an error");
+    for (options, name) in cases {
+        let error = policy(options).err().expect("an error");
         assert!(error.is_instance_of::<js_sys::TypeError>());
         let message = text(&error, "message");
         assert!(message.contains(&format!("`{name}`")), "{message}");
     }
-    let policy = policy_with_limit(None).expect("still usable after the errors");
-    assert_eq!(policy.attempt_budget_ms(0.0), Some(3_000.0));
-    assert_eq!(policy.attempt_budget_ms(5_000.0), Some(1_000.0));
+    let defaults = policy(RetryOptions::default()).expect("still usable after the errors");
+    assert_eq!(defaults.attempt_budget_ms(0.0), Some(3_000.0));
+    assert_eq!(defaults.attempt_budget_ms(5_000.0), Some(1_000.0));
     assert_eq!(
-        policy.attempt_budget_ms(f64::NAN),
+        defaults.attempt_budget_ms(f64::NAN),
         Some(3_000.0),
         "a NaN clock counts as 0"
     );
-    assert!(policy.retries_status(503) && !policy.retries_status(200));
-    assert!(policy.retries_method("get") && !policy.retries_method("POST"));
-    let off = Policy::new(
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        Some(f64::INFINITY),
-        Some(f64::INFINITY),
-    );
+    assert!(defaults.retries_status(503) && !defaults.retries_status(200));
+    assert!(defaults.retries_method("get") && !defaults.retries_method("POST"));
+    let off = policy(RetryOptions {
+        timeout: Some(f64::INFINITY),
+        total_timeout: Some(f64::INFINITY),
+        ..RetryOptions::default()
+    });
     assert_eq!(off.unwrap().attempt_budget_ms(0.0), None);
 }
 
