@@ -6,10 +6,11 @@
 //   node bench/run.mjs            the full run (a few minutes)
 //   node bench/run.mjs --quick    fewer rounds and requests, to check that everything works (not for quoting)
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { ensureNode24 } from "../tests/lib/node24.mjs";
+import { requireBuild } from "../tests/lib/runner.mjs";
 import { nodeColdStart } from "./cold.mjs";
 import { median, repo, runJson, startServer } from "./lib.mjs";
 import { packageSizes } from "./size.mjs";
@@ -37,9 +38,7 @@ const plan = quick
     };
 const MEMORY_CONCURRENCY = 16;
 
-for (const file of ["pkg/dist/api.js", "pkg/dist/commerce_fetch.js", "pkg/dist/commerce_fetch_bg.wasm"]) {
-  if (!existsSync(join(repo, file))) throw new Error(`${file} is missing: run \`make build\` first`);
-}
+requireBuild("bench");
 
 const runStarted = performance.now();
 const loadAtStart = os.loadavg();

@@ -19,6 +19,7 @@ import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/emulator.mjs";
 import { disposeAll, freePort, Scope, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
+import { requireBuild, selectRuntimes } from "../lib/runner.mjs";
 import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { scenarios, WAIT_TOLERANCE_MS } from "./scenarios.js";
 
@@ -298,20 +299,9 @@ function printTable(names, expected, columns) {
 }
 
 async function main() {
-  const selected = process.argv.slice(2);
-  for (const name of selected) {
-    if (!(name in runtimes)) {
-      console.error(`faults: unknown runtime ${name}; choose from ${Object.keys(runtimes).join(", ")}`);
-      process.exit(2);
-    }
-  }
-  for (const f of ["commerce_fetch.js", "commerce_fetch_bg.wasm"]) {
-    if (!existsSync(join(repo, "pkg/dist", f))) {
-      console.error(`faults: pkg/dist/${f} is missing: run \`make build\` first`);
-      process.exit(2);
-    }
-  }
-  const names = selected.length ? selected : Object.keys(runtimes);
+  const names = selectRuntimes("faults", runtimes);
+  requireBuild("faults");
+
   const expected = scenarios.map((s) => s.name).filter((n) => n.includes(ONLY));
   console.log(
     `faults: ${expected.length} scenarios × ${names.length} runtimes (${names.join(", ")}); ` +

@@ -25,6 +25,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureNode24, npmEnv, npmInstall as npmInstallIn } from "../lib/node24.mjs";
 import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
+import { requireBuild, selectRuntimes } from "../lib/runner.mjs";
 import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { startServer } from "./server.mjs";
 
@@ -292,21 +293,8 @@ const oneLine = (text) => {
 };
 
 async function main() {
-  const selected = process.argv.slice(2);
-  for (const name of selected) {
-    if (!(name in runtimes)) {
-      console.error(`smoke: unknown runtime ${name}; choose from ${Object.keys(runtimes).join(", ")}`);
-      process.exit(2);
-    }
-  }
-  const names = selected.length ? selected : Object.keys(runtimes);
-
-  for (const f of ["commerce_fetch.js", "commerce_fetch_bg.wasm"]) {
-    if (!existsSync(join(repo, "pkg/dist", f))) {
-      console.error(`smoke: pkg/dist/${f} is missing: run \`make build\` first`);
-      process.exit(2);
-    }
-  }
+  const names = selectRuntimes("smoke", runtimes);
+  requireBuild("smoke");
 
   const tmp = mkdtempSync(join(tmpdir(), "commerce-fetch-smoke-"));
   process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
