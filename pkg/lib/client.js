@@ -186,10 +186,15 @@ function statusOf(response) {
   throw new TypeError("commerce-fetch: fetch resolved with something that is not a Response");
 }
 
-/** Cancels the body of a response that will not be returned, so that its connection is freed. */
+/**
+ * Cancels the body of a response that will not be returned, so that its connection is freed. A look-alike
+ * response whose body throws is left alone, as `statusOf` tolerates one whose status does.
+ */
 function discardBody(response) {
-  const body = response.body;
-  if (body != null && typeof body.cancel === "function" && !body.locked) body.cancel().catch(ignore);
+  try {
+    const body = response.body;
+    if (body != null && typeof body.cancel === "function" && !body.locked) body.cancel().catch(ignore);
+  } catch {}
 }
 
 function ignore() {}

@@ -88,3 +88,23 @@ test("a fetch that resolves with something other than a Response rejects with a 
   const commerceFetch = createFetch({ fetch: async () => ({ not: "a response" }) });
   await assert.rejects(commerceFetch("https://example.invalid/"), TypeError);
 });
+
+test("a look-alike response whose body throws is still retried and the call succeeds", async () => {
+  const answers = [
+    {
+      status: 503,
+      headers: new Headers(),
+      get body() {
+        throw new Error("body getter");
+      },
+    },
+    new Response("ok"),
+  ];
+  const commerceFetch = createFetch({
+    fetch: async () => answers.shift(),
+    retry: { backoff: { baseMs: 0, maxMs: 0 } },
+  });
+  const res = await commerceFetch("https://example.invalid/");
+  assert.equal(await res.text(), "ok");
+  assert.equal(answers.length, 0, "both answers were used");
+});
