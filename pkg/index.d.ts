@@ -191,7 +191,8 @@ export interface CreateFetchOptions {
    */
   preset?: "storefront" | "background";
   /**
-   * A retry limit, `false` for none, or detailed options.
+   * A retry limit, `false` for none, or detailed options. A stream body is never retried (see
+   * `bufferBody`).
    * @default the preset's
    */
   retry?: number | false | RetryOptions;
@@ -207,6 +208,22 @@ export interface CreateFetchOptions {
   totalTimeout?: number | false;
   /** Called before each wait. A throw rejects the call with that error. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Headers that carry credentials, besides the built-in `X-Auth-Token`, `X-Auth-Client`,
+   * `Authorization`, `Cookie` and `Proxy-Authorization`: none of them is ever sent on to another
+   * origin by a redirect.
+   * @default []
+   * @example ["X-Store-Secret"]
+   */
+  credentialHeaders?: string[];
+  /**
+   * A stream or (async) iterable body can be read only once, so it is sent once and never retried
+   * (`reason: "body_not_replayable"`). With `bufferBody` set, such a body of up to this many bytes is
+   * read into memory before the first attempt, so that it can be retried and follow a 307/308
+   * redirect; a longer one is still sent once, as it comes. At most 64 MiB.
+   * @default 0
+   */
+  bufferBody?: number;
 }
 
 /**
@@ -224,7 +241,16 @@ export type CommerceFetch = (input: RequestInfo | URL, init?: CommerceRequestIni
 /**
  * A drop-in `fetch` that retries as BigCommerce asks. It resolves with the final `Response`, whatever
  * its status (as `fetch` does); rejects with {@link NetworkError} or {@link TimeoutError} when no
- * response came, and with the signal's reason when the caller aborts, also during a wait.
+ * response came, and with the signal's reason when the caller aborts, also during a wait or while the
+ * `fetch` underneath ignores its signal. An invalid request rejects with fetch's own `TypeError`, and
+ * an error thrown by the `fetch` option is passed on unchanged.
+ *
+ * Redirects: where the runtime shows them (Node, Deno, Bun, Cloudflare Workers), the package follows
+ * them itself, as fetch would, except that credential headers (see `credentialHeaders`) are dropped
+ * when the origin changes and a redirect from https to http is refused ({@link RedirectError}). A
+ * browser hides where a redirect leads, so there a request that carries a credential header is not
+ * redirected at all ({@link RedirectError} with `reason: "redirect_hidden"`), and others follow as
+ * fetch does. `redirect: "manual"` or `"error"` in the init is left to fetch.
  *
  * @throws TypeError naming the option, when an option is invalid.
  */
@@ -247,7 +273,10 @@ export interface CommerceFetchErrorFields {
   readonly source?: DelaySource;
 }
 
-/** No response arrived: the connection failed on every attempt allowed. `cause` is fetch's error. */
+/**
+ * No response arrived: the connection failed on every attempt allowed. `cause` is a copy of fetch's
+ * error (name, message, `code`, and its own cause) with URL queries, userinfo and header values removed.
+ */
 export class NetworkError extends Error implements CommerceFetchErrorFields {
   readonly name: "NetworkError";
   readonly attempts: number;
@@ -279,12 +308,39 @@ export class ApiError extends Error implements CommerceFetchErrorFields {
   readonly source?: DelaySource;
 }
 
+/** Why a redirect was not followed. */
+export type RedirectReason =
+  | "too_many_redirects"
+  | "invalid_location"
+  | "unsupported_scheme"
+  | "insecure_redirect"
+  | "body_not_replayable"
+  | "redirect_hidden";
+
+/**
+ * A redirect was not followed: it led from https to http, to a URL that is not http(s), or more than 20
+ * times; it asked for a stream body to be sent again; or (in a browser) it hid its destination from a
+ * request carrying credentials. The message names the method and status, never a URL.
+ */
+export class RedirectError extends Error {
+  readonly name: "RedirectError";
+  /** The redirect's status, or 0 when the browser hid it. */
+  readonly status: number;
+  /** Attempts made, the one redirected included. */
+  readonly attempts: number;
+  readonly reason: RedirectReason;
+  /** The attempts before this one. */
+  readonly trace: TraceEntry[];
+}
+
 /** True for a commerce-fetch `NetworkError`, from any copy of the package. */
 export function isNetworkError(error: unknown): error is NetworkError;
 /** True for a commerce-fetch `TimeoutError`, from any copy of the package. */
 export function isTimeoutError(error: unknown): error is TimeoutError;
 /** True for a commerce-fetch `ApiError`, from any copy of the package. */
 export function isApiError(error: unknown): error is ApiError;
+/** True for a commerce-fetch `RedirectError`, from any copy of the package. */
+export function isRedirectError(error: unknown): error is RedirectError;
 
 /**
  * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`. The default entry

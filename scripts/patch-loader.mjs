@@ -1,17 +1,57 @@
-// wasm-bindgen's initSync() compiles its argument unless `instanceof WebAssembly.Module` holds. A module
-// imported in a Next.js edge route comes from another realm, fails that check, and compiling it throws
-// ("Argument 0 must be a buffer source"). Recognise a module by its toStringTag as well, which crosses
-// realms. Fails loudly if the generated code no longer has the line, so a CLI upgrade cannot skip it.
+// Two changes to the bindings wasm-bindgen generates, each checked so that a CLI upgrade that moves the
+// code fails the build instead of skipping the change:
+//
+// 1. initSync() compiles its argument unless `instanceof WebAssembly.Module` holds. A module imported in
+//    a Next.js edge route comes from another realm, fails that check, and compiling it throws
+//    ("Argument 0 must be a buffer source"). Recognise a module by its toStringTag as well.
+// 2. The bindings keep their instance in module-level variables, so a trapped instance (a trap leaves
+//    the wasm's stack pointers unrestored, and every later call may fail) could not be replaced. They
+//    are wrapped in a factory, `createBindings()`, that gives a fresh set of bindings each time;
+//    pkg/lib/core.js makes a new set from the compiled module when an instance traps. Objects made by
+//    an old set keep using (and freeing into) the old instance, never the new one.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const file = process.argv[2];
-const check = "if (!(module instanceof WebAssembly.Module)) {";
-const patched =
-  "if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {";
-const source = readFileSync(file, "utf8");
-const count = source.split(check).length - 1;
-if (count !== 1) {
-  console.error(`patch-loader: expected the instanceof check once in ${file}, found it ${count} times`);
+let source = readFileSync(file, "utf8");
+
+function replaceOnce(find, replacement) {
+  const count = source.split(find).length - 1;
+  if (count !== 1) {
+    console.error(`patch-loader: expected ${JSON.stringify(find)} once in ${file}, found it ${count} times`);
+    process.exit(1);
+  }
+  source = source.replace(find, replacement);
+}
+
+replaceOnce(
+  "if (!(module instanceof WebAssembly.Module)) {",
+  "if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {",
+);
+replaceOnce("export { initSync, __wbg_init as default };", "");
+// retire() below assigns to `wasm`.
+replaceOnce("let wasmModule, wasmInstance, wasm;", "let wasmModule, wasmInstance, wasm;");
+
+const names = [];
+source = source.replace(/^export (class|function) (\w+)/gm, (_, kind, name) => {
+  names.push(name);
+  return `${kind} ${name}`;
+});
+if (names.length === 0 || /^export /m.test(source)) {
+  console.error(`patch-loader: unexpected exports in ${file}`);
   process.exit(1);
 }
-writeFileSync(file, source.replace(check, patched));
+
+source = `/** A fresh set of bindings, with no instance until \`initSync\` or \`init\` is called. */
+export function createBindings() {
+${source}
+// The compiled module, to make a fresh instance from; and retire(), after which this set's finalizers
+// (and anything else) no longer call into its instance.
+const retired = new Proxy({}, { get: () => () => 0 });
+return {
+  ${names.join(", ")}, initSync, init: __wbg_init,
+  module: () => wasmModule,
+  retire: () => { wasm = retired; },
+};
+}
+`;
+writeFileSync(file, source);

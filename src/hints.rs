@@ -37,6 +37,17 @@ impl DelaySource {
     }
 }
 
+/// Every header [`RateLimitHint::from_headers`] reads, in lower case: the JavaScript shell reads these
+/// from a response and passes their values in, so that the core never calls into a `Headers` object.
+pub const HINT_HEADERS: [&str; 6] = [
+    "x-rate-limit-time-reset-ms",
+    "x-rate-limit-requests-left",
+    "x-rate-limit-requests-quota",
+    "x-rate-limit-time-window-ms",
+    "x-retry-after",
+    "retry-after",
+];
+
 /// Read access to response headers. Names are matched without regard to case; when a header occurs
 /// several times the values come back joined by `", "`, as the fetch `Headers` object does.
 pub trait HeaderSource {
@@ -199,6 +210,24 @@ mod tests {
                 retry_after_ms: None,
             }
         );
+    }
+
+    #[test]
+    fn hint_headers_lists_every_header_that_is_read() {
+        struct Recorder(core::cell::RefCell<Vec<String>>);
+        impl HeaderSource for Recorder {
+            fn header(&self, name: &str) -> Option<String> {
+                self.0.borrow_mut().push(name.into());
+                None
+            }
+        }
+        let recorder = Recorder(Default::default());
+        RateLimitHint::from_headers(&recorder, NOW);
+        let mut read = recorder.0.into_inner();
+        read.sort();
+        let mut listed = HINT_HEADERS.map(String::from).to_vec();
+        listed.sort();
+        assert_eq!(read, listed);
     }
 
     #[test]

@@ -15,15 +15,19 @@ pub mod hints;
 pub mod http_date;
 pub mod message;
 pub mod policy;
+pub mod redact;
+pub mod redirect;
 pub mod status;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
-pub use fetch_error::{classify_fetch_failure, FetchFailure};
+pub use fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 pub use hints::{DelaySource, HeaderSource, RateLimitHint};
 pub use policy::{
     Backoff, ConfigError, Jitter, MethodSet, RetryConfig, RetryOptions, BACKGROUND, STOREFRONT,
 };
+pub use redact::redact;
+pub use redirect::{next_step, CredentialHeaders, Redirect, RedirectRefusal, RedirectStep};
 pub use status::{interpret, Category, StatusInfo};

@@ -46,12 +46,23 @@ impl Message {
     }
 }
 
-/// `text` in double quotes, for error messages.
+/// The most characters of a value quoted in an error message; a longer value is cut and marked with
+/// "…", so that a 10 MB option string makes a short message.
+pub const MAX_QUOTED_CHARS: usize = 40;
+
+/// `text` in double quotes, for error messages, cut after [`MAX_QUOTED_CHARS`] characters.
 pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+    let end = text
+        .char_indices()
+        .nth(MAX_QUOTED_CHARS)
+        .map_or(text.len(), |(at, _)| at);
+    let mut out = String::with_capacity(end + 5);
     out.push('"');
-    out.push_str(text);
+    out.push_str(text.get(..end).unwrap_or(text));
     out.push('"');
+    if end < text.len() {
+        out.push('…');
+    }
     out
 }
 
@@ -135,5 +146,14 @@ mod tests {
         for &(value, text) in cases {
             assert_eq!(describe_number(value), text, "{value}");
         }
+    }
+
+    #[test]
+    fn a_long_quoted_value_is_cut_after_forty_characters() {
+        assert_eq!(quoted("fast"), "\"fast\"");
+        let long = "é".repeat(10_000_000 / 2);
+        let shown = quoted(&long);
+        assert_eq!(shown, alloc::format!("\"{}\"…", "é".repeat(MAX_QUOTED_CHARS)));
+        assert_eq!(quoted(&"x".repeat(40)), alloc::format!("\"{}\"", "x".repeat(40)));
     }
 }

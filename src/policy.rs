@@ -215,6 +215,21 @@ pub const MAX_RETRY_LIMIT: u32 = 100;
 /// JavaScript's `setTimeout` can wait before it fires at once instead.
 pub const MAX_OPTION_MS: u64 = 2_147_483_647;
 
+/// The most bytes `bufferBody` may hold in memory: 64 MiB, eight times the largest product image
+/// BigCommerce accepts (8 MB). A larger body is better sent once than copied.
+pub const MAX_BUFFER_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The `bufferBody` option: how many bytes of a stream body may be read into memory so that it can
+/// be sent again; 0 turns buffering off.
+pub fn buffer_body_bytes(value: f64) -> Result<u64, ConfigError> {
+    whole_number(
+        value,
+        "bufferBody",
+        MAX_BUFFER_BODY_BYTES,
+        "a whole number of bytes from 0 to 67108864",
+    )
+}
+
 /// An option value as the user gave it, before validation. `None` fields take the preset's value.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetryOptions {
@@ -730,6 +745,25 @@ mod tests {
                     .starts_with(&format!("option `{option}` must be ")),
                 "{error}"
             );
+        }
+    }
+
+    #[test]
+    fn buffer_body_takes_whole_bytes_up_to_64_mib() {
+        assert_eq!(buffer_body_bytes(0.0), Ok(0));
+        assert_eq!(buffer_body_bytes(65_536.0), Ok(65_536));
+        assert_eq!(
+            buffer_body_bytes(MAX_BUFFER_BODY_BYTES as f64),
+            Ok(MAX_BUFFER_BODY_BYTES)
+        );
+        for bad in [
+            -1.0,
+            0.5,
+            f64::NAN,
+            f64::INFINITY,
+            MAX_BUFFER_BODY_BYTES as f64 + 1.0,
+        ] {
+            assert_eq!(buffer_body_bytes(bad).unwrap_err().option, "bufferBody", "{bad}");
         }
     }
 

@@ -1,5 +1,5 @@
 //! The wasm boundary in each engine: the same file runs in Node and in Chromium, Firefox and WebKit
-//! (scripts/wasm-test.sh), so the bindings meet each engine's own `Headers`, errors and objects. The
+//! (scripts/wasm-test.sh), so the bindings meet each engine's own strings, errors and objects. The
 //! retry loop itself is JavaScript and runs against the emulator in every runtime (tests/faults).
 //!
 //! No `wasm_bindgen_test_configure!(run_in_browser)` here on purpose: that macro pins the file to
@@ -7,15 +7,14 @@
 //! is set.
 #![cfg(target_arch = "wasm32")]
 
+use commerce_fetch::hints::HINT_HEADERS;
 use commerce_fetch::wasm::{
-    interpret, is_network_failure, is_read_only_graphql, Attempts, HeaderReader, Policy,
+    fetch_failure, hint_headers, interpret, is_read_only_graphql, redact, redirect_step, Attempts, Policy,
 };
 use commerce_fetch::RetryOptions;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::Headers;
 
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -25,13 +24,16 @@ fn text(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_default()
 }
 
-/// The engine's own `Headers`, as a response carries them.
-fn headers(pairs: &[(&str, &str)]) -> HeaderReader {
-    let headers = Headers::new().unwrap();
-    for (name, value) in pairs {
-        headers.append(name, value).unwrap();
-    }
-    headers.unchecked_into()
+/// `call.afterResponse(status, hints, now, random)`, with the values of the hint headers among
+/// `pairs` joined in `hintHeaders()` order, as pkg/lib/core.js reads them from a response.
+fn after(call: &mut Attempts, status: u16, pairs: &[(&str, &str)], now: f64, random: f64) -> Option<f64> {
+    let values = HINT_HEADERS.map(|name| {
+        pairs
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map_or("", |(_, value)| *value)
+    });
+    call.after_response(status, &values.join("\n"), now, random)
 }
 
 /// A policy from `options`, passed field by field as pkg/lib/options.js passes them.
@@ -39,7 +41,7 @@ fn policy(options: RetryOptions) -> Result<Policy, JsValue> {
     Policy::new(
         options.preset,
         options.limit,
-        options.methods,
+        options.methods.map(|methods| methods.join("\n")),
         options.status_codes,
         options.base_ms,
         options.max_ms,
@@ -47,6 +49,8 @@ fn policy(options: RetryOptions) -> Result<Policy, JsValue> {
         options.max_retry_after_ms,
         options.timeout,
         options.total_timeout,
+        None,
+        None,
     )
 }
 
@@ -58,20 +62,6 @@ fn attempts(limit: Option<f64>, method: &str) -> Attempts {
     })
     .expect("valid options");
     Attempts::new(&policy, method.into(), false, true, 0.0)
-}
-
-#[wasm_bindgen(inline_js = "
-    export function throwingHeaders() { return { get() { throw new Error('no'); } }; }
-    export function lyingHeaders() { return { get() { return 1500; } }; }
-    export function emptyObject() { return {}; }
-")]
-extern "C" {
-    #[wasm_bindgen(js_name = throwingHeaders)]
-    fn throwing_headers() -> HeaderReader;
-    #[wasm_bindgen(js_name = lyingHeaders)]
-    fn lying_headers() -> HeaderReader;
-    #[wasm_bindgen(js_name = emptyObject)]
-    fn empty_object() -> HeaderReader;
 }
 
 #[wasm_bindgen_test]
@@ -153,17 +143,27 @@ fn options_out_of_range_throw_a_type_error_naming_the_option() {
 }
 
 #[wasm_bindgen_test]
-fn waits_for_the_rate_limit_reset_read_from_the_engines_headers() {
+fn waits_for_the_rate_limit_reset_passed_in_from_the_headers() {
+    assert_eq!(
+        hint_headers().to_vec().len(),
+        HINT_HEADERS.len(),
+        "JavaScript reads the headers the core names"
+    );
     let mut call = attempts(None, "GET");
-    // Header names in any case: the engine's Headers matches them.
-    let wait = call.after_response(429, &headers(&[("X-Rate-Limit-Time-Reset-Ms", "1200")]), 5.0, 0.5);
+    let wait = after(
+        &mut call,
+        429,
+        &[("X-Rate-Limit-Time-Reset-Ms", "1200")],
+        5.0,
+        0.5,
+    );
     assert_eq!(wait, Some(1_200.0));
     let event = call.retry_event();
     assert_eq!(get(&event, "attempt").as_f64(), Some(1.0));
     assert_eq!(get(&event, "status").as_f64(), Some(429.0));
     assert_eq!(text(&event, "reason"), "rate_limited");
     assert_eq!(text(&event, "source"), "x-rate-limit-time-reset-ms");
-    assert_eq!(call.after_response(200, &headers(&[]), 1_300.0, 0.5), None);
+    assert_eq!(after(&mut call, 200, &[], 1_300.0, 0.5), None);
     let details = call.details();
     assert_eq!(get(&details, "attempts").as_f64(), Some(2.0));
     assert_eq!(text(&details, "reason"), "final");
@@ -177,7 +177,7 @@ fn waits_for_the_rate_limit_reset_read_from_the_engines_headers() {
 #[wasm_bindgen_test]
 fn a_hint_beyond_the_maximum_stops_with_the_hint_in_the_details() {
     let mut call = attempts(None, "GET");
-    let wait = call.after_response(503, &headers(&[("retry-after", "30")]), 0.0, 0.5);
+    let wait = after(&mut call, 503, &[("retry-after", "30")], 0.0, 0.5);
     assert_eq!(wait, None, "30 s is over the storefront's 2 s maximum");
     let details = call.details();
     assert_eq!(text(&details, "reason"), "hint_exceeds_max");
@@ -188,7 +188,7 @@ fn a_hint_beyond_the_maximum_stops_with_the_hint_in_the_details() {
 #[wasm_bindgen_test]
 fn a_post_is_not_repeated_after_a_server_error() {
     let mut call = attempts(None, "POST");
-    assert_eq!(call.after_response(500, &headers(&[]), 0.0, 0.5), None);
+    assert_eq!(after(&mut call, 500, &[], 0.0, 0.5), None);
     assert_eq!(text(&call.details(), "reason"), "unsafe_method");
 }
 
@@ -207,25 +207,50 @@ fn failures_end_in_a_message_that_names_the_method_attempts_and_reason() {
 }
 
 #[wasm_bindgen_test]
-fn look_alike_headers_that_throw_or_lie_count_as_absent() {
-    for reader in [throwing_headers(), lying_headers(), empty_object()] {
+fn malformed_hint_values_fall_back_to_backoff() {
+    for value in ["", "-5", "1e3", "soon", "NaN"] {
         let mut call = attempts(None, "GET");
-        let wait = call.after_response(429, &reader, 0.0, 0.0);
-        assert_eq!(text(&call.retry_event(), "source"), "backoff", "{wait:?}");
+        let wait = after(&mut call, 429, &[("x-rate-limit-time-reset-ms", value)], 0.0, 0.0);
+        assert_eq!(
+            text(&call.retry_event(), "source"),
+            "backoff",
+            "{value:?}: {wait:?}"
+        );
     }
 }
 
 #[wasm_bindgen_test]
 fn fetch_failures_and_graphql_documents_are_told_apart() {
-    assert!(is_network_failure("TypeError", "Failed to fetch"));
-    assert!(is_network_failure(
-        "TypeError",
-        "NetworkError when attempting to fetch resource."
-    ));
-    assert!(!is_network_failure("TypeError", "Failed to parse URL from ::"));
-    assert!(!is_network_failure("AbortError", "The operation was aborted."));
+    let failure = |name, message, code, cause_code, cause_message| {
+        fetch_failure(name, message, code, "", cause_code, cause_message)
+    };
+    assert_eq!(failure("TypeError", "Failed to fetch", "", "", ""), 0);
+    assert_eq!(
+        failure("TypeError", "fetch failed", "", "ECONNREFUSED", "connect"),
+        0
+    );
+    assert_eq!(failure("TypeError", "Failed to parse URL from ::", "", "", ""), 1);
+    assert_eq!(
+        failure("TypeError", "Cannot read properties of undefined", "", "", ""),
+        2
+    );
+    assert_eq!(failure("AbortError", "The operation was aborted.", "", "", ""), 2);
     assert!(is_read_only_graphql("query { site { settings { storeName } } }"));
     assert!(!is_read_only_graphql("mutation { logout { result } }"));
+}
+
+#[wasm_bindgen_test]
+fn messages_lose_url_queries_and_redirects_are_decided_by_the_core() {
+    assert_eq!(
+        redact("error sending request for url (http://h/?access_token=SECRET): x"),
+        "error sending request for url (http://h/?[redacted]): x"
+    );
+    let follow = redirect_step(302, "POST", 0, "https:", Some("https:".into()), false, 1);
+    assert_eq!(get(&follow, "toGet").as_bool(), Some(true));
+    assert_eq!(get(&follow, "crossOrigin").as_bool(), Some(true));
+    let refused = redirect_step(302, "GET", 0, "https:", Some("http:".into()), false, 0);
+    assert_eq!(text(&refused, "reason"), "insecure_redirect");
+    assert!(text(&refused, "message").starts_with("GET was redirected (302)"));
 }
 
 /// Reads `globalThis.a.b…`, or `None` when any step is missing or not a string at the end.

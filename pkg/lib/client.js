@@ -3,38 +3,52 @@
 // JavaScript sends the attempts, runs the timers and follows abort signals; the wasm core decides, after
 // each attempt that may be retried, whether and when to try again, and keeps the history. A call whose
 // first response has a status that is not retried (every success) asks the wasm one question, with
-// a number, and returns: no closure, future or history is made for it.
+// a number, and returns: no history is made for it.
+//
+// An attempt settles at its time limit or the caller's abort whatever the `fetch` underneath does (one
+// that ignores its signal included), and follows redirects itself where the runtime shows them, so that
+// credentials never reach another origin (see `CallerRequest.nextHop`).
 
-import { Attempts, isNetworkFailure } from "../dist/commerce_fetch.js";
-import { NetworkError, TimeoutError } from "./errors.js";
-import { CallerRequest } from "./request.js";
+import * as core from "./core.js";
+import { NetworkError, RedirectError, safeCause, TimeoutError } from "./errors.js";
+import { CallerRequest, ONCE } from "./request.js";
+import { abortReason, follow, sleep, unfollow } from "./signals.js";
 
 /** Retry histories of returned responses, for `retryInfo()`. */
 export const retryInfos = new WeakMap();
 
 /** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
 export function clientFetch(policy, fetchOption, onRetry) {
-  const send = fetchOption ?? ((input, init) => fetch(input, init));
-  // The first attempt's time limit is the same for every call; later ones depend on the time spent.
-  const firstBudget = policy.attemptBudgetMs(0);
+  const client = {
+    policy,
+    send: fetchOption ?? ((input, init) => fetch(input, init)),
+    onRetry,
+    // The first attempt's time limit is the same for every call; later ones depend on the time spent.
+    firstBudget: policy.attemptBudgetMs(0),
+  };
   return function commerceFetch(input, init) {
-    return run(policy, send, onRetry, firstBudget, input, init);
+    return run(client, input, init);
   };
 }
 
-async function run(policy, send, onRetry, firstBudget, input, init) {
-  const request = new CallerRequest(input, init);
+async function run(client, input, init) {
+  const { policy } = client;
+  const request = new CallerRequest(input, init, policy);
   const caller = request.signal;
   const started = Date.now();
-  let attempts; // made when the first attempt ends in something that may be retried
+  let history; // made when the first attempt ends in something that may be retried
   try {
+    if (caller?.aborted) throw abortReason(caller);
+    if (request.body === ONCE && policy.bufferBodyBytes > 0) {
+      await request.buffer(policy.bufferBodyBytes, caller);
+    }
     for (;;) {
-      if (caller?.aborted) throw caller.reason;
-      const budget = attempts === undefined ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
+      const budget =
+        history === undefined ? client.firstBudget : policy.attemptBudgetMs(Date.now() - started);
       const attempt = new Attempt(request, budget);
       let outcome;
       try {
-        outcome = await send(attempt.input, attempt.init);
+        outcome = await attempt.send(client.send);
       } catch (error) {
         outcome = attempt.failure(error);
       } finally {
@@ -42,25 +56,30 @@ async function run(policy, send, onRetry, firstBudget, input, init) {
       }
       let wait;
       if (outcome instanceof Failure) {
-        attempts ??= history(policy, request, started);
-        wait = attempts.afterFailure(outcome.timedOut, Date.now(), Math.random());
-        if (wait === undefined) throw failure(attempts, outcome);
+        attempt.unlink();
+        history ??= startHistory(policy, request, started);
+        wait = history.afterFailure(outcome.timedOut, Date.now(), Math.random());
+        if (wait === undefined) throw failure(history, outcome);
       } else {
         const status = statusOf(outcome);
-        if (attempts === undefined && !policy.retriesStatus(status)) return outcome;
-        attempts ??= history(policy, request, started);
-        wait = attempts.afterResponse(status, outcome.headers, Date.now(), Math.random());
+        if (history === undefined && !policy.retriesStatus(status)) return outcome;
+        history ??= startHistory(policy, request, started);
+        wait = history.afterResponse(status, core.hintValues(outcome.headers), Date.now(), Math.random());
         if (wait === undefined) {
-          retryInfos.set(outcome, attempts.details());
+          retryInfos.set(outcome, history.details());
           return outcome;
         }
         discardBody(outcome);
+        attempt.unlink();
       }
-      if (onRetry !== undefined) onRetry(attempts.retryEvent());
+      if (client.onRetry !== undefined) client.onRetry(history.retryEvent());
       await sleep(wait, caller);
     }
+  } catch (error) {
+    if (error instanceof Refusal) throw redirectError(error, history);
+    throw error;
   } finally {
-    attempts?.free();
+    history?.free();
   }
 }
 
@@ -72,51 +91,130 @@ class Failure {
   }
 }
 
+/** A redirect the core refused to follow: `{ reason, message }`, and the redirect's status. */
+class Refusal {
+  constructor(step, status) {
+    this.reason = step.reason;
+    this.message = step.message;
+    this.status = status;
+  }
+}
+
 /**
- * One attempt's arguments for `fetch`, aborted after `budget` ms (when set) or when the caller aborts,
- * until `end()`.
+ * One attempt: its `fetch` arguments, its own abort signal (aborted after `budget` ms, when set, or
+ * when the caller aborts), and the redirects it follows.
  */
 class Attempt {
   constructor(request, budget) {
+    this.request = request;
     const caller = request.signal;
     this.caller = caller;
     this.controller = undefined;
     this.timer = undefined;
-    this.unlink = undefined;
-    let signal = caller;
-    let linked = false;
-    if (budget !== undefined) {
+    this.link = undefined;
+    /** Rejects the pending `fetch` of this attempt, when it has a signal to settle on. */
+    this.reject = undefined;
+    /** Set once the attempt is over, or its signal aborted: a response arriving later is discarded. */
+    this.over = false;
+    let signal;
+    if (budget !== undefined || caller !== undefined) {
       this.controller = new AbortController();
       signal = this.controller.signal;
-      // `AbortSignal.any` keeps the caller's abort linked for as long as the body is read; where it is
-      // missing, a listener forwards the caller's abort until the attempt ends.
-      if (caller !== undefined) {
-        if (typeof AbortSignal.any === "function") signal = AbortSignal.any([caller, signal]);
-        else linked = true;
-      }
     }
-    // Both may throw (a used-up Request, a hostile init): nothing is started yet.
+    // Both may throw (a used-up Request): nothing is started yet.
     this.input = request.inputForAttempt();
     this.init = request.initForAttempt(signal);
-    if (linked) this.unlink = follow(caller, this.controller);
-    if (budget !== undefined) this.timer = setTimeout(abortAttempt, budget, this.controller);
+    if (signal !== undefined) {
+      signal.addEventListener("abort", this);
+      if (caller !== undefined) this.link = follow(caller, this.controller);
+      if (budget !== undefined) this.timer = setTimeout(abortAttempt, budget, this.controller);
+    }
+  }
+
+  /**
+   * Sends the attempt, following redirects when the request does; resolves with the response to
+   * decide on. Throws a `Refusal` for a redirect that must not be followed.
+   */
+  async send(send) {
+    let input = this.input;
+    let init = this.init;
+    for (let followed = 0; ; followed += 1) {
+      const response = await this.settle(send(input, init));
+      if (!this.request.following) return response;
+      const status = statusOf(response);
+      if (status === 0 && textOf(response, "type") === "opaqueredirect") {
+        discardBody(response);
+        throw new Refusal(this.request.hiddenRedirect(), 0);
+      }
+      if (status < 300 || status > 399 || !core.isFollowedRedirect(status)) {
+        return followed === 0 ? response : markRedirected(response);
+      }
+      const location = headerOf(response, "location");
+      if (location === undefined) return followed === 0 ? response : markRedirected(response);
+      const hop = this.request.nextHop(response, status, location, followed, input, init);
+      discardBody(response);
+      if (hop.refused !== undefined) throw new Refusal(hop.refused, status);
+      ({ input, init } = hop);
+    }
+  }
+
+  /**
+   * `sent`, or a rejection as soon as this attempt's signal aborts (its time limit, or the caller),
+   * even when the `fetch` underneath never settles. A response that comes after that is discarded.
+   */
+  settle(sent) {
+    const pending = Promise.resolve(sent);
+    if (this.controller === undefined) return pending;
+    return new Promise((resolve, reject) => {
+      this.reject = reject;
+      const signal = this.controller.signal;
+      if (signal.aborted) reject(signal.reason);
+      pending.then((response) => {
+        if (this.over) discardBody(response);
+        else resolve(response);
+      }, reject);
+    });
+  }
+
+  /** The attempt's signal aborted: stop waiting for `fetch`. */
+  handleEvent() {
+    this.over = true;
+    this.reject?.(this.controller.signal.reason);
   }
 
   /**
    * What `fetch`'s rejection with `error` means: a `Failure` worth deciding on, or else it is thrown:
-   * the caller's abort reason, or `fetch`'s own error when the request is invalid or the caller's
-   * `fetch` threw something else.
+   * a refused redirect, the caller's abort reason, an invalid request (its message cleaned of
+   * credentials), or whatever the caller's own `fetch` threw, unchanged.
    */
   failure(error) {
-    if (this.caller?.aborted) throw this.caller.reason;
+    if (error instanceof Refusal) throw error;
+    if (this.caller?.aborted) throw abortReason(this.caller);
     if (this.controller?.signal.aborted) return new Failure(true, error);
-    if (isNetworkFailure(textOf(error, "name"), textOf(error, "message"))) return new Failure(false, error);
+    const cause = read(error, "cause");
+    const kind = core.fetchFailure(
+      textOf(error, "name"),
+      textOf(error, "message"),
+      codeOf(error),
+      textOf(cause, "name"),
+      codeOf(cause),
+      textOf(cause, "message"),
+    );
+    if (kind === 0) return new Failure(false, error);
+    if (kind === 1) throw cleaned(error);
     throw error;
   }
 
   end() {
+    this.over = true;
     clearTimeout(this.timer);
-    this.unlink?.();
+    this.controller?.signal.removeEventListener("abort", this);
+    this.reject = undefined;
+  }
+
+  /** Stops following the caller's signal: the attempt's response is not returned. */
+  unlink() {
+    if (this.link !== undefined) unfollow(this.caller, this.link);
   }
 }
 
@@ -125,42 +223,41 @@ function abortAttempt(controller) {
   controller.abort();
 }
 
-function follow(caller, controller) {
-  const forward = () => controller.abort(caller.reason);
-  caller.addEventListener("abort", forward);
-  return () => caller.removeEventListener("abort", forward);
+function startHistory(policy, request, started) {
+  // The mark matters only for a method the policy does not already retry.
+  const idempotent = !policy.retriesMethod(request.method) && request.markedIdempotent();
+  return new core.CallHistory(policy, request.method, idempotent, request.body !== ONCE, started);
 }
 
-/** Waits `ms`; rejects with the signal's reason as soon as it aborts. */
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal === undefined) {
-      setTimeout(resolve, ms);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+function failure(history, outcome) {
+  const details = history.details();
+  details.cause = safeCause(outcome.error);
+  const message = history.message();
+  return outcome.timedOut ? new TimeoutError(message, details) : new NetworkError(message, details);
+}
+
+function redirectError(refusal, history) {
+  const details = history?.details() ?? { trace: [] };
+  return new RedirectError(refusal.message, {
+    attempts: (history === undefined ? 0 : details.attempts) + 1,
+    trace: details.trace,
+    reason: refusal.reason,
+    status: refusal.status,
   });
 }
 
-function history(policy, request, started) {
-  // The mark matters only for a method the policy does not already retry.
-  const idempotent = !policy.retriesMethod(request.method) && request.markedIdempotent();
-  return new Attempts(policy, request.method, idempotent, request.replayable, started);
-}
-
-function failure(attempts, outcome) {
-  const details = attempts.details();
-  details.cause = outcome.error;
-  const message = attempts.message();
-  return outcome.timedOut ? new TimeoutError(message, details) : new NetworkError(message, details);
+/**
+ * An invalid request's error, passed on as fetch gave it unless its message quotes a URL's query or
+ * userinfo or a header value: then a `TypeError` with the same name and the cleaned message.
+ */
+function cleaned(error) {
+  const message = textOf(error, "message");
+  const clean = core.redact(message);
+  if (clean === message) return error;
+  const copy = new TypeError(clean);
+  const name = textOf(error, "name");
+  if (name !== "" && name !== "TypeError") copy.name = name;
+  return copy;
 }
 
 /**
@@ -186,6 +283,24 @@ function statusOf(response) {
   throw new TypeError("commerce-fetch: fetch resolved with something that is not a Response");
 }
 
+/** A response header's value as a string, or `undefined`. */
+function headerOf(response, name) {
+  try {
+    const value = response.headers.get(name);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A response reached through redirects says so, as one fetch followed them for would. */
+function markRedirected(response) {
+  try {
+    Object.defineProperty(response, "redirected", { value: true, configurable: true });
+  } catch {}
+  return response;
+}
+
 /**
  * Cancels the body of a response that will not be returned, so that its connection is freed. A look-alike
  * response whose body throws is left alone, as `statusOf` tolerates one whose status does.
@@ -199,12 +314,23 @@ function discardBody(response) {
 
 function ignore() {}
 
-/** `error[key]` when it is a string, else "": the caller's `fetch` may throw anything. */
-function textOf(error, key) {
+/** `value[key]`, or `undefined` when reading it throws: the caller's `fetch` may throw anything. */
+function read(value, key) {
   try {
-    const value = error?.[key];
-    return typeof value === "string" ? value : "";
+    return value?.[key];
   } catch {
-    return "";
+    return undefined;
   }
+}
+
+/** `value[key]` when it is a string, else "". */
+function textOf(value, key) {
+  const text = read(value, key);
+  return typeof text === "string" ? text : "";
+}
+
+/** An error's `code` (Node's `ECONNREFUSED`, undici's `UND_ERR_SOCKET`) as a string, else "". */
+function codeOf(error) {
+  const code = read(error, "code");
+  return typeof code === "string" || typeof code === "number" ? `${code}` : "";
 }

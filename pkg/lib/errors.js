@@ -1,5 +1,8 @@
 // Errors thrown by commerce-fetch. Each is a real Error subclass with a stable `name` and plain fields,
 // so it survives logging, structured cloning of its fields, and checks across duplicate package copies.
+// None carries a URL's query or userinfo, a header value or a body: their causes are cleaned copies.
+
+import { redact } from "./core.js";
 
 /** Fields shared by every commerce-fetch error. */
 class CommerceFetchError extends Error {
@@ -45,6 +48,56 @@ export class ApiError extends CommerceFetchError {
   }
 }
 
+/** A redirect was not followed: it would have sent credentials elsewhere, or could not be followed safely. */
+export class RedirectError extends CommerceFetchError {
+  constructor(message, details = {}) {
+    super(message, details);
+    /** The redirect's status (301, 302, 303, 307, 308), or 0 when the runtime hid it. */
+    this.status = details.status;
+  }
+
+  get name() {
+    return "RedirectError";
+  }
+}
+
+/** The deepest `cause` chain kept: Node nests a socket error in fetch's `TypeError`, one level. */
+const MAX_CAUSE_DEPTH = 3;
+
+/**
+ * A copy of `error` (what fetch rejected with) that is safe to keep and log: its name, its message with
+ * URL queries, userinfo and quoted header values removed (cut to a bounded length), its `code`, `errno`
+ * and `syscall` when they are plain values, and its cause, copied the same way.
+ */
+export function safeCause(error, depth = 0) {
+  if (error === undefined || error === null || depth > MAX_CAUSE_DEPTH) return undefined;
+  if (typeof error !== "object" && typeof error !== "function") return redact(`${String(error)}`);
+  const copy = new Error(redact(text(error, "message")));
+  const name = text(error, "name");
+  if (name !== "" && name !== "Error") copy.name = name;
+  for (const key of ["code", "errno", "syscall"]) {
+    const value = field(error, key);
+    if (typeof value === "number") copy[key] = value;
+    else if (typeof value === "string") copy[key] = redact(value);
+  }
+  const cause = field(error, "cause");
+  if (cause !== undefined && cause !== error) copy.cause = safeCause(cause, depth + 1);
+  return copy;
+}
+
+function field(value, key) {
+  try {
+    return value[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function text(value, key) {
+  const found = field(value, key);
+  return typeof found === "string" ? found : "";
+}
+
 const guard = (name) => (error) =>
   error instanceof Error && error.name === name && Array.isArray(error.trace);
 
@@ -54,3 +107,5 @@ export const isNetworkError = guard("NetworkError");
 export const isTimeoutError = guard("TimeoutError");
 /** True for a commerce-fetch `ApiError`, from any copy of the package. */
 export const isApiError = guard("ApiError");
+/** True for a commerce-fetch `RedirectError`, from any copy of the package. */
+export const isRedirectError = guard("RedirectError");

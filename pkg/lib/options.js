@@ -1,12 +1,28 @@
 // Reading createFetch's options: their shape and types are checked here, their ranges and names (a preset,
-// a method, a jitter) by the wasm core. Unknown keys are rejected too: a misspelt `retries: 3` that
-// silently did nothing would be worse than an error.
+// a method, a jitter, a header name) by the wasm core. Unknown keys are rejected too: a misspelt
+// `retries: 3` that silently did nothing would be worse than an error.
+//
+// Every value is read once and copied: lists into fresh arrays of primitives, long strings cut. What
+// crosses into the wasm is then only what was checked, so an element getter that answers differently
+// the second time, or a Proxy that claims a length of 3e8, cannot throw or trap inside the wasm.
 
-import { Policy } from "../dist/commerce_fetch.js";
+import { CorePolicy, cut } from "./core.js";
 
-const OPTION_KEYS = ["fetch", "preset", "retry", "timeout", "totalTimeout", "onRetry"];
+const OPTION_KEYS = [
+  "fetch",
+  "preset",
+  "retry",
+  "timeout",
+  "totalTimeout",
+  "onRetry",
+  "credentialHeaders",
+  "bufferBody",
+];
 const RETRY_KEYS = ["limit", "methods", "statusCodes", "backoff", "maxRetryAfterMs"];
 const BACKOFF_KEYS = ["baseMs", "maxMs", "jitter"];
+
+/** The longest list an option takes: 500 status codes exist, and 8 methods. */
+const MAX_LIST = 1000;
 
 const MILLISECONDS = "a number of milliseconds";
 const TIME_LIMIT = "a number of milliseconds, or false for none";
@@ -29,18 +45,20 @@ export function readOptions(options) {
     limit = optional(fields.limit, "retry.limit", "a whole number from 0 to 100", isNumber);
   }
   const backoff = section(fields.backoff, "retry.backoff", BACKOFF_KEYS, "retry.backoff.");
-  const policy = new Policy(
-    optional(top.preset, "preset", '"storefront" or "background"', isString),
+  const policy = new CorePolicy([
+    name(top.preset, "preset", '"storefront" or "background"'),
     limit,
-    list(fields.methods, "retry.methods", "a list of HTTP method names", isString),
+    names(fields.methods, "retry.methods", "a list of HTTP method names"),
     list(fields.statusCodes, "retry.statusCodes", "a list of status codes from 100 to 599", isNumber),
     optional(backoff.baseMs, "retry.backoff.baseMs", MILLISECONDS, isNumber),
     optional(backoff.maxMs, "retry.backoff.maxMs", MILLISECONDS, isNumber),
-    optional(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"', isString),
+    name(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"'),
     optional(fields.maxRetryAfterMs, "retry.maxRetryAfterMs", MILLISECONDS, isNumber),
     timeLimit(top.timeout, "timeout"),
     timeLimit(top.totalTimeout, "totalTimeout"),
-  );
+    names(top.credentialHeaders, "credentialHeaders", "a list of header names"),
+    optional(top.bufferBody, "bufferBody", "a number of bytes", isNumber),
+  ]);
   return {
     policy,
     fetch: optional(top.fetch, "fetch", "a function", isFunction),
@@ -48,18 +66,25 @@ export function readOptions(options) {
   };
 }
 
-/** The object at `name` (or `{}` when absent), after checking that it has only the `known` keys. */
+/**
+ * A copy of the object at `name` (or `{}` when absent), each key read once, after checking that it
+ * has only the `known` keys.
+ */
 function section(value, name, known, prefix) {
   if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) throw invalid(name, "an object", value);
+  const copy = {};
   for (const key of Object.keys(value)) {
-    if (!known.includes(key) && value[key] !== undefined) {
+    const item = value[key];
+    if (item === undefined) continue;
+    if (!known.includes(key)) {
       throw new TypeError(
-        `createFetch: option \`${prefix}${key}\` is not known; the options here are ${known.join(", ")}`,
+        `createFetch: option \`${prefix}${cut(key, 40)}\` is not known; the options here are ${known.join(", ")}`,
       );
     }
+    copy[key] = item;
   }
-  return value;
+  return copy;
 }
 
 function optional(value, name, expected, check) {
@@ -67,11 +92,34 @@ function optional(value, name, expected, check) {
   return value;
 }
 
+/** A string option that the core matches against names: cut, since no name is long. */
+function name(value, option, expected) {
+  return value === undefined ? undefined : cut(optional(value, option, expected, isString));
+}
+
+/** A fresh array of the list's items, each read once and checked; strings cut. */
 function list(value, name, expected, check) {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalid(name, expected, value);
-  for (const item of value) if (!check(item)) throw invalid(name, expected, item);
-  return value;
+  const length = value.length;
+  if (!(length <= MAX_LIST)) {
+    throw new TypeError(`createFetch: option \`${name}\` must be ${expected} of at most ${MAX_LIST} items`);
+  }
+  const copy = [];
+  for (let i = 0; i < length; i += 1) {
+    const item = value[i];
+    if (!check(item)) throw invalid(name, expected, item);
+    copy.push(typeof item === "string" ? cut(item) : item);
+  }
+  return copy;
+}
+
+/** A list of names as the core takes it: one string, joined by line feeds, which no name may hold. */
+function names(value, name, expected) {
+  const copy = list(value, name, expected, isString);
+  if (copy === undefined) return undefined;
+  for (const item of copy) if (item.includes("\n")) throw invalid(name, expected, item);
+  return copy.join("\n");
 }
 
 /** A timeout: a number of milliseconds, or `false` (or `Infinity`) for none. */

@@ -1,45 +1,106 @@
-// What the retry loop needs to know about the caller's request, read once per call, and how to send it
-// again: the method, the body, the caller's abort signal, and whether it was marked safe to repeat.
+// The caller's request, read once per call exactly as fetch reads it, and how to send it again: to
+// another attempt, or on to where a redirect leads.
+//
+// Every member is read once and the copy is what fetch receives, so that what the package decides on
+// (the method, whether the body can be sent again, where the request goes) is what is sent, even for
+// an object whose string form or getter answers differently the second time.
 
-import { isReadOnlyGraphql } from "../dist/commerce_fetch.js";
+import * as core from "./core.js";
+import { isSignal, untilAborted } from "./signals.js";
 
 // The header that marks a POST or PATCH as safe to repeat (IETF draft "The Idempotency-Key HTTP
 // Header Field"): the server deduplicates requests that carry the same key.
 const IDEMPOTENCY_KEY = "idempotency-key";
 
+/** The body kinds the core knows: none, one that can be sent again, one that can be read only once. */
+export const NO_BODY = 0;
+export const REPLAYABLE = 1;
+export const ONCE = 2;
+
+/** `RequestInit` members fetch reads, also from a prototype (a class instance, another `Request`). */
+const INIT_MEMBERS = [
+  "method",
+  "headers",
+  "body",
+  "referrer",
+  "referrerPolicy",
+  "mode",
+  "credentials",
+  "cache",
+  "redirect",
+  "integrity",
+  "keepalive",
+  "signal",
+  "window",
+  "duplex",
+  "priority",
+];
+
+/** What a `Request` carries over to the request sent on after a redirect. */
+const REQUEST_MEMBERS = ["credentials", "cache", "integrity", "keepalive", "referrerPolicy"];
+
+/** A JSON body larger than this is not parsed to look for a GraphQL read: it counts as a write. */
+const MAX_GRAPHQL_BODY = 1_000_000;
+
+/** Set once a runtime answers a manual redirect with an opaque response: it hides redirects. */
+let redirectsHidden = false;
+
+/** Tells the package that this runtime hides redirects (browsers), before any request learns it. */
+export function hideRedirects() {
+  redirectsHidden = true;
+}
+
 /** The caller's `(input, init)` and what was learnt from them. */
 export class CallerRequest {
-  constructor(input, init) {
-    this.input = input;
-    this.init = init;
-    const request = input instanceof Request ? input : undefined;
+  constructor(input, init, policy) {
+    this.policy = policy;
+    const request = isRequest(input) ? input : undefined;
     this.request = request;
-    const method = init?.method;
-    /** The method as given; the core compares without regard to case. */
-    this.method = typeof method === "string" ? method : (request?.method ?? "GET");
-    const body = init?.body;
-    /** False when the body is a stream, which can be read only once. */
-    this.replayable = !(typeof ReadableStream === "function" && body instanceof ReadableStream);
+    /** The input as sent: the `Request`, or a string read once from anything else. */
+    this.input = request ?? (typeof input === "string" ? input : `${input}`);
+    const copy = snapshot(init);
+    this.init = copy;
+    const method = copy?.method;
+    /** The method as fetch reads it: `init.method` turned into a string once, else the Request's. */
+    this.method = method === undefined ? (request?.method ?? "GET") : `${method}`;
+    if (method !== undefined) copy.method = this.method;
+    const body = copy?.body;
+    /** One of NO_BODY, REPLAYABLE, ONCE. A Request's own body is cloned for each attempt. */
+    this.body =
+      body === undefined || body === null ? (request === undefined ? NO_BODY : REPLAYABLE) : kindOf(body);
     // A Request's body is used up by sending it, so such a Request is cloned for every attempt.
     // Firefox has no `Request.body`: any method that may carry a body counts as having one.
     this.cloneInput =
       body === undefined &&
       request !== undefined &&
       (request.body != null || !/^(get|head)$/i.test(this.method));
-    const signal = init?.signal;
-    /** The caller's signal: `init.signal`, else the Request's own. */
-    this.signal = signal === undefined ? request?.signal : signal instanceof AbortSignal ? signal : undefined;
+    const signal = copy?.signal;
+    if (signal !== undefined && signal !== null && !isSignal(signal)) {
+      throw new TypeError("commerce-fetch: init.signal must be an AbortSignal");
+    }
+    /** The caller's signal: `init.signal`, else the Request's own; `null` in init means none. */
+    this.signal = signal === undefined ? (request?.signal ?? undefined) : (signal ?? undefined);
+    const redirect = copy?.redirect ?? request?.redirect;
+    /**
+     * Whether the package follows redirects itself (see `nextHop`): when fetch would follow them, and
+     * the runtime shows where they lead, or hides it and the request carries credentials (which then
+     * must not be sent on blindly).
+     */
+    this.following =
+      (redirect === undefined || redirect === "follow") && (!redirectsHidden || this.carriesCredentials());
+    /** The init each attempt starts from. */
+    this.baseInit = this.following ? { ...copy, redirect: "manual" } : copy;
   }
 
-  /** The `(input, init)` pair for one attempt, with `signal` in place of the caller's when it differs. */
+  /** The input for one attempt: a fresh clone of a `Request` whose body would be used up. */
   inputForAttempt() {
     return this.cloneInput ? this.request.clone() : this.input;
   }
 
+  /** The init for one attempt, with `signal` in place of the caller's. */
   initForAttempt(signal) {
-    if (signal === this.signal) return this.init;
-    const init = this.init;
-    return typeof init === "object" && init !== null ? { ...init, signal } : { signal };
+    if (signal === undefined) return this.baseInit;
+    return { ...this.baseInit, signal };
   }
 
   /**
@@ -49,16 +110,11 @@ export class CallerRequest {
    * throw (a getter or a Proxy).
    */
   markedIdempotent() {
-    return this.init?.idempotent === true || this.hasIdempotencyKey() || this.isGraphqlRead();
-  }
-
-  hasIdempotencyKey() {
-    const headers = this.init?.headers;
-    if (headers === undefined) return this.request?.headers.has(IDEMPOTENCY_KEY) ?? false;
-    if (headers instanceof Headers) return headers.has(IDEMPOTENCY_KEY);
-    if (typeof headers !== "object" || headers === null) return false;
-    if (Array.isArray(headers)) return headers.some((pair) => isIdempotencyKey(pair?.[0]));
-    return Object.keys(headers).some(isIdempotencyKey);
+    return (
+      this.init?.idempotent === true ||
+      this.headerNames().some((name) => name.toLowerCase() === IDEMPOTENCY_KEY) ||
+      this.isGraphqlRead()
+    );
   }
 
   /**
@@ -67,20 +123,249 @@ export class CallerRequest {
    * Request's own body) cannot be read here and counts as not a read.
    */
   isGraphqlRead() {
-    const url = this.request?.url ?? (typeof this.input === "string" ? this.input : this.input?.href);
+    const url = this.request?.url ?? this.input;
     if (typeof url !== "string") return false;
     const path = url.split(/[?#]/, 1)[0].replace(/\/+$/, "");
     const body = this.init?.body;
-    if (!path.endsWith("/graphql") || typeof body !== "string") return false;
+    if (!path.endsWith("/graphql") || typeof body !== "string" || body.length > MAX_GRAPHQL_BODY)
+      return false;
     try {
       const query = JSON.parse(body)?.query;
-      return typeof query === "string" && isReadOnlyGraphql(query);
+      return typeof query === "string" && core.isReadOnlyGraphql(query);
     } catch {
       return false;
     }
   }
+
+  /** Whether any header of the request carries credentials (the core's list and the caller's). */
+  carriesCredentials() {
+    return this.headerNames().some((name) => this.policy.isCredentialHeader(name));
+  }
+
+  /** The request's header names: from `init.headers`, else the Request's. */
+  headerNames() {
+    return headerEntries(this.headers()).map(([name]) => name);
+  }
+
+  headers() {
+    const headers = this.init?.headers;
+    return headers === undefined ? this.request?.headers : headers;
+  }
+
+  /**
+   * The `(input, init)` that follow a redirect answered by `response` (`status`, `location`), after
+   * `followed` earlier ones, from the request sent as `(input, init)`. Returns `{ refused }` instead
+   * when the core refuses it.
+   */
+  nextHop(response, status, location, followed, input, init) {
+    const from = urlOf(response, input);
+    let to;
+    try {
+      to = new URL(location, from);
+    } catch {}
+    const step = core.redirectStep(
+      status,
+      init.method ?? this.method,
+      followed,
+      from?.protocol ?? "",
+      to?.protocol,
+      to !== undefined && from !== undefined && to.origin === from.origin && to.origin !== "null",
+      this.body,
+    );
+    if (step.reason !== undefined) return { refused: step };
+    const hop = { ...this.init, ...(this.request === undefined ? {} : requestInit(this.request)) };
+    hop.redirect = "manual";
+    hop.signal = init.signal;
+    if (step.toGet) {
+      hop.method = "GET";
+      delete hop.body;
+      delete hop.duplex;
+    } else {
+      hop.method = init.method ?? this.method;
+      if (this.init?.body === undefined && this.request?.body != null) {
+        // A Request's own body: a clone's copy of it, which fetch reads as a stream.
+        hop.body = this.request.clone().body;
+        hop.duplex = "half";
+      }
+    }
+    const headers = new Headers();
+    for (const [name, value] of headerEntries(init.headers ?? this.headers())) {
+      if (!this.policy.dropsHeader(name, step.toGet, step.crossOrigin)) headers.append(name, value);
+    }
+    hop.headers = headers;
+    return { input: to.href, init: hop };
+  }
+
+  /** What the call fails with when the runtime hid a redirect from a request carrying credentials. */
+  hiddenRedirect() {
+    redirectsHidden = true;
+    return core.hiddenRedirect(this.method);
+  }
+
+  /**
+   * Reads a stream or iterable body of at most `limit` bytes into memory, so that it can be sent
+   * again; a longer one is sent once, as it comes, with what was read put back in front. Stops when
+   * `signal` aborts.
+   */
+  async buffer(limit, signal) {
+    const reader = chunkReader(this.init.body);
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await untilAborted(reader.next(), signal, () => quietly(() => reader.cancel()));
+      if (done) {
+        this.init.body = concat(chunks, size);
+        this.body = REPLAYABLE;
+        break;
+      }
+      const bytes = toBytes(value);
+      if (bytes === undefined || size + bytes.byteLength > limit) {
+        chunks.push(bytes ?? value);
+        this.init.body = resume(chunks, reader);
+        this.init.duplex ??= "half";
+        break;
+      }
+      chunks.push(bytes);
+      size += bytes.byteLength;
+    }
+    this.baseInit = this.following ? { ...this.init, redirect: "manual" } : this.init;
+  }
 }
 
-function isIdempotencyKey(name) {
-  return typeof name === "string" && name.toLowerCase() === IDEMPOTENCY_KEY;
+/** Whether `input` is a `Request`, also one from another realm or another fetch implementation. */
+function isRequest(input) {
+  if (typeof Request === "function" && input instanceof Request) return true;
+  return (
+    typeof input === "object" &&
+    input !== null &&
+    typeof input.url === "string" &&
+    typeof input.method === "string" &&
+    typeof input.clone === "function" &&
+    typeof input.headers === "object"
+  );
+}
+
+/**
+ * A plain copy of `init` with each member read once: its own properties (with a runtime's extensions
+ * such as Next.js's `next` or Cloudflare's `cf`), and the members fetch reads through the prototype.
+ * `undefined` when there is no init; anything else that is not an object is left for fetch to refuse.
+ */
+function snapshot(init) {
+  if (init === undefined || init === null) return undefined;
+  if (typeof init !== "object" && typeof init !== "function") return undefined;
+  const copy = { ...init };
+  for (const member of INIT_MEMBERS) {
+    if (!Object.hasOwn(copy, member) && member in init) copy[member] = init[member];
+  }
+  return copy;
+}
+
+/** How a body fetch accepts can be sent again. */
+function kindOf(body) {
+  if (typeof body !== "object" && typeof body !== "function") return REPLAYABLE;
+  // Web streams (also from another realm or a polyfill), async iterables and Node streams are read
+  // once; bytes, text, `Blob`, `FormData` and `URLSearchParams` can be read again.
+  if (typeof ReadableStream === "function" && body instanceof ReadableStream) return ONCE;
+  if (typeof body.getReader === "function") return ONCE;
+  if (typeof body[Symbol.asyncIterator] === "function") return ONCE;
+  if (typeof body.pipe === "function" && typeof body.on === "function") return ONCE;
+  return REPLAYABLE;
+}
+
+/** `[name, value]` pairs of a `HeadersInit`: a `Headers`, a list of pairs, or a record. */
+function headerEntries(headers) {
+  const entries = [];
+  if (headers === undefined || headers === null || typeof headers !== "object") return entries;
+  if (typeof headers.forEach === "function" && !Array.isArray(headers)) {
+    headers.forEach((value, name) => {
+      entries.push([`${name}`, `${value}`]);
+    });
+  } else if (typeof headers[Symbol.iterator] === "function") {
+    for (const pair of headers) {
+      const [name, value] = pair;
+      entries.push([`${name}`, `${value}`]);
+    }
+  } else {
+    for (const name of Object.keys(headers)) entries.push([name, `${headers[name]}`]);
+  }
+  return entries;
+}
+
+/** The URL that answered: the response's, else the input's; `undefined` when neither parses. */
+function urlOf(response, input) {
+  let url;
+  try {
+    url = response.url;
+  } catch {}
+  for (const candidate of [url, typeof input === "string" ? input : input?.url]) {
+    if (typeof candidate !== "string" || candidate === "") continue;
+    try {
+      return new URL(candidate);
+    } catch {}
+  }
+  return undefined;
+}
+
+/** The members of `request` that the request sent on after a redirect keeps. */
+function requestInit(request) {
+  const init = {};
+  for (const member of REQUEST_MEMBERS) {
+    const value = request[member];
+    if (value !== undefined) init[member] = value;
+  }
+  return init;
+}
+
+/** `next()` and `return()` over a web stream or an (async) iterable. */
+function chunkReader(body) {
+  if (typeof body.getReader === "function") {
+    const reader = body.getReader();
+    return { next: () => reader.read(), cancel: (reason) => reader.cancel(reason) };
+  }
+  const iterator = body[Symbol.asyncIterator]();
+  return { next: () => iterator.next(), cancel: (reason) => iterator.return?.(reason) };
+}
+
+/** A chunk as bytes, or `undefined` for a chunk fetch would not send as bytes. */
+function toBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === "string") return new TextEncoder().encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return undefined;
+}
+
+function concat(chunks, size) {
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** A stream of `chunks`, then the rest of `reader`. */
+function resume(chunks, reader) {
+  return new ReadableStream({
+    async pull(controller) {
+      if (chunks.length > 0) {
+        controller.enqueue(chunks.shift());
+        return;
+      }
+      const { done, value } = await reader.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** Calls `release`, ignoring whatever it throws or rejects with: it only frees resources. */
+function quietly(release) {
+  try {
+    Promise.resolve(release()).catch(() => {});
+  } catch {}
 }

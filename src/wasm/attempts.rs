@@ -10,24 +10,27 @@ use wasm_bindgen::prelude::*;
 use super::js::set;
 use super::policy::Policy;
 use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
-use crate::hints::{HeaderSource, RateLimitHint};
+use crate::hints::{HeaderSource, RateLimitHint, HINT_HEADERS};
 use crate::message::Message;
 use crate::policy::RetryConfig;
 
-#[wasm_bindgen]
-extern "C" {
-    /// A response's `headers`: a fetch `Headers`, or anything whose `get(name)` gives a string or null.
-    pub type HeaderReader;
-
-    #[wasm_bindgen(method, catch, js_name = get)]
-    fn get_header(this: &HeaderReader, name: &str) -> Result<JsValue, JsValue>;
+/// The names of the headers `afterResponse` takes the values of, in its argument order.
+#[wasm_bindgen(js_name = hintHeaders)]
+pub fn hint_headers() -> Array {
+    HINT_HEADERS.iter().map(|name| JsValue::from_str(name)).collect()
 }
 
-impl HeaderSource for HeaderReader {
+/// The values of [`HINT_HEADERS`], in their order, joined by line feeds (which no header value
+/// holds), as JavaScript read them from a response; an absent header is an empty line.
+struct HintValues<'a>(&'a str);
+
+impl HeaderSource for HintValues<'_> {
     fn header(&self, name: &str) -> Option<String> {
-        // `Headers.get` already matches names in any case and joins repeated headers with ", ". A
-        // look-alike that throws or answers with something else counts as not having the header.
-        self.get_header(name).ok().and_then(|value| value.as_string())
+        let index = HINT_HEADERS
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(name))?;
+        let value = self.0.split('\n').nth(index)?;
+        (!value.is_empty()).then(|| String::from(value))
     }
 }
 
@@ -74,19 +77,15 @@ impl Attempts {
         }
     }
 
-    /// The latest attempt got a response with `status`. Returns the wait before the next attempt in
-    /// milliseconds, or `undefined` when the response is the result. `random` is in [0, 1).
+    /// The latest attempt got a response with `status`. `hints` holds the values of the headers
+    /// `hintHeaders()` names, in that order, joined by line feeds (an empty line for an absent one).
+    /// Returns the wait before the next attempt in milliseconds, or `undefined` when the response is
+    /// the result. `random` is in [0, 1).
     #[wasm_bindgen(js_name = afterResponse)]
-    pub fn after_response(
-        &mut self,
-        status: u16,
-        headers: &HeaderReader,
-        now_ms: f64,
-        random: f64,
-    ) -> Option<f64> {
-        // A status that is not retried is final whatever its headers say; they are not read.
+    pub fn after_response(&mut self, status: u16, hints: &str, now_ms: f64, random: f64) -> Option<f64> {
+        // A status that is not retried is final whatever its headers say.
         let hints = if self.config.retries_status(status) {
-            RateLimitHint::from_headers(headers, now_ms as i64)
+            RateLimitHint::from_headers(&HintValues(hints), now_ms as i64)
         } else {
             RateLimitHint::default()
         };

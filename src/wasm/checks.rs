@@ -2,18 +2,49 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::fetch_error::{classify_fetch_failure, FetchFailure};
-use crate::graphql;
+use alloc::string::String;
 
-/// Whether a rejection of `fetch` with this error `name` and `message` is a failed connection (worth
-/// retrying) rather than an invalid request or an error thrown by the caller's own code.
-#[wasm_bindgen(js_name = isNetworkFailure)]
-pub fn is_network_failure(name: &str, message: &str) -> bool {
-    classify_fetch_failure(name, message) == FetchFailure::Network
+use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
+use crate::graphql;
+use crate::redact::redact as redact_text;
+
+/// What a rejection of `fetch` means: 0 when no response came (a failed connection, worth
+/// retrying), 1 when the request is invalid, 2 for anything else (an error thrown by the caller's
+/// own code, passed on unchanged). JavaScript passes the error's `name`, `message` and `code` and
+/// its cause's, each a string (empty when absent) cut to a bounded length.
+#[wasm_bindgen(js_name = fetchFailure)]
+pub fn fetch_failure(
+    name: &str,
+    message: &str,
+    code: &str,
+    cause_name: &str,
+    cause_code: &str,
+    cause_message: &str,
+) -> u8 {
+    let rejection = FetchRejection {
+        name,
+        message,
+        code,
+        cause_name,
+        cause_code,
+        cause_message,
+    };
+    match classify_fetch_failure(&rejection) {
+        FetchFailure::Network => 0,
+        FetchFailure::Usage => 1,
+        FetchFailure::Other => 2,
+    }
 }
 
 /// Whether a GraphQL document holds only queries, so that sending it again changes nothing.
 #[wasm_bindgen(js_name = isReadOnlyGraphql)]
 pub fn is_read_only_graphql(document: &str) -> bool {
     graphql::is_read_only(document)
+}
+
+/// `text` cut to a bounded length, with the userinfo, query and fragment of any URL in it (and a
+/// quoted header value) replaced by `[redacted]`: for the messages of errors the package passes on.
+#[wasm_bindgen]
+pub fn redact(text: &str) -> String {
+    redact_text(text)
 }

@@ -3,19 +3,25 @@
 //! JavaScript (`pkg/lib/client.js`) sends the attempts, runs the timers and follows abort signals; it calls in
 //! here once per client to validate the options, and on each attempt that failed or may be retried, to
 //! have the core decide whether and when to try again. A successful call never enters the wasm
-//! beyond one status lookup, which keeps the success path as fast as plain JavaScript. Nothing from
-//! outside (options, headers, thrown values) may panic here: a panic in wasm traps and can leave the
-//! instance unusable for every later request.
+//! beyond one status lookup, which keeps the success path as fast as plain JavaScript.
+//!
+//! Nothing from outside may panic or throw here: a trap, or a JavaScript exception unwinding through a
+//! Rust frame, leaves the instance's stack pointers unrestored and can break every later call. So the
+//! boundary takes only primitives and strings that JavaScript has copied, checked and cut to size
+//! (`pkg/lib/options.js`, `pkg/lib/client.js`), and calls back into JavaScript only to build plain
+//! objects of its own. `pkg/lib/core.js` replaces an instance that trapped all the same.
 
 mod attempts;
 mod checks;
 mod js;
 mod policy;
+mod redirects;
 #[cfg(not(feature = "std"))]
 mod runtime;
 mod status;
 
-pub use attempts::{Attempts, HeaderReader};
-pub use checks::{is_network_failure, is_read_only_graphql};
+pub use attempts::{hint_headers, Attempts};
+pub use checks::{fetch_failure, is_read_only_graphql, redact};
 pub use policy::Policy;
+pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};
 pub use status::interpret;

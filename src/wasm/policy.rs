@@ -8,25 +8,30 @@ use wasm_bindgen::prelude::*;
 
 use super::js::type_error;
 use crate::message::Message;
-use crate::policy::{RetryConfig, RetryOptions};
+use crate::policy::{buffer_body_bytes, ConfigError, RetryConfig, RetryOptions};
+use crate::redirect::{CredentialHeaders, Hop};
 
-/// A client's retry rules, validated once when `createFetch` is called.
+/// A client's rules, validated once when `createFetch` is called.
 #[wasm_bindgen]
 pub struct Policy {
     pub(super) config: Rc<RetryConfig>,
+    credentials: CredentialHeaders,
+    buffer_body: u64,
 }
 
 #[wasm_bindgen]
 impl Policy {
-    /// Validates the options over their preset. JavaScript has checked their types and passes each one
-    /// (or `undefined`) in the order of [`RetryOptions`]; a timeout of `Infinity` is none. Throws a
-    /// `TypeError` naming the option whose value is out of range or not a known name.
+    /// Validates the options over their preset. JavaScript has checked their types, copied lists
+    /// and cut long strings, and passes each option (or `undefined`) in the order of
+    /// [`RetryOptions`], then `credentialHeaders` and `bufferBody`; a list of names comes as one
+    /// string, joined by line feeds (no name holds one), and a timeout of `Infinity` is none. Throws
+    /// a `TypeError` naming the option whose value is out of range or not a known name.
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)] // one per option: the alternative is reading a JS object here
     pub fn new(
         preset: Option<String>,
         limit: Option<f64>,
-        methods: Option<Vec<String>>,
+        methods: Option<String>,
         status_codes: Option<Vec<f64>>,
         base_ms: Option<f64>,
         max_ms: Option<f64>,
@@ -34,11 +39,15 @@ impl Policy {
         max_retry_after_ms: Option<f64>,
         timeout: Option<f64>,
         total_timeout: Option<f64>,
+        credential_headers: Option<String>,
+        buffer_body: Option<f64>,
     ) -> Result<Policy, JsValue> {
         let options = RetryOptions {
             preset,
             limit,
-            methods,
+            methods: methods
+                .as_deref()
+                .map(|joined| split_lines(joined).map(String::from).collect()),
             status_codes,
             base_ms,
             max_ms,
@@ -47,16 +56,17 @@ impl Policy {
             timeout,
             total_timeout,
         };
-        let config = RetryConfig::from_options(&options).map_err(|error| {
-            type_error(
-                &Message::new()
-                    .text("createFetch: ")
-                    .text(&error.message())
-                    .finish(),
-            )
-        })?;
+        let config = RetryConfig::from_options(&options).map_err(config_error)?;
+        let credentials =
+            CredentialHeaders::from_names(split_lines(credential_headers.as_deref().unwrap_or("")))
+                .map_err(config_error)?;
+        let buffer_body = buffer_body
+            .map_or(Ok(0), buffer_body_bytes)
+            .map_err(config_error)?;
         Ok(Policy {
             config: Rc::new(config),
+            credentials,
+            buffer_body,
         })
     }
 
@@ -81,4 +91,37 @@ impl Policy {
     pub fn retries_method(&self, method: &str) -> bool {
         self.config.methods.contains(method)
     }
+
+    /// How many bytes of a stream body may be read into memory so that it can be sent again (0: none).
+    #[wasm_bindgen(js_name = bufferBodyBytes)]
+    pub fn buffer_body_bytes(&self) -> f64 {
+        self.buffer_body as f64
+    }
+
+    /// Whether the header `name` carries credentials: a built-in one or one the caller named.
+    #[wasm_bindgen(js_name = isCredentialHeader)]
+    pub fn is_credential_header(&self, name: &str) -> bool {
+        self.credentials.contains(name)
+    }
+
+    /// Whether the header `name` is left out of the request sent on after a redirect: credentials
+    /// when the origin changes (`cross_origin`), the body's headers when it becomes a GET (`to_get`).
+    #[wasm_bindgen(js_name = dropsHeader)]
+    pub fn drops_header(&self, name: &str, to_get: bool, cross_origin: bool) -> bool {
+        Hop { to_get, cross_origin }.drops_header(name, &self.credentials)
+    }
+}
+
+/// The names in a list joined by line feeds; an empty string is an empty list.
+fn split_lines(joined: &str) -> impl Iterator<Item = &str> {
+    joined.split('\n').filter(move |_| !joined.is_empty())
+}
+
+fn config_error(error: ConfigError) -> JsValue {
+    type_error(
+        &Message::new()
+            .text("createFetch: ")
+            .text(&error.message())
+            .finish(),
+    )
 }

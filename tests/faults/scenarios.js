@@ -711,11 +711,32 @@ export const scenarios = [
         ),
       );
       check(ctx.lib.isNetworkError(error), `expected a NetworkError, got ${error}`);
-      const visible = JSON.stringify({ message: error.message, trace: error.trace, reason: error.reason });
+      // The whole error as a logger would print it: message, stack, trace and the cause chain (Deno's
+      // own connection error quotes the URL, query and all).
+      const visible = everything(error);
       check(!visible.includes(secret), `credential leaked: ${visible}`);
+      // An invalid header value: several runtimes quote it in their TypeError.
+      const invalid = await rejection(
+        ctx.lib.createFetch()(ctx.url("/v3/catalog/products"), {
+          headers: { "x-auth-token": `${secret}\nX` },
+        }),
+      );
+      check(invalid instanceof TypeError, `expected fetch's TypeError, got ${invalid}`);
+      check(!everything(invalid).includes(secret), `credential leaked: ${everything(invalid)}`);
     },
   },
 ];
+
+/** Every string an error holds, down its cause chain: what a logger could print. */
+function everything(error, depth = 0) {
+  if (error === null || typeof error !== "object" || depth > 4) return String(error);
+  const parts = [String(error), String(error.stack)];
+  for (const key of Object.getOwnPropertyNames(error)) {
+    const value = error[key];
+    parts.push(key === "cause" || typeof value === "object" ? everything(value, depth + 1) : String(value));
+  }
+  return parts.join("\n");
+}
 
 /** Runs every scenario (or those whose names include `only`), each after a reset of the emulator. */
 export async function runScenarios(lib, emulator, { only } = {}) {

@@ -85,3 +85,93 @@ test("a stream body is sent once and not retried", async () => {
   assert.equal(server.received("/stream")[0].body, "streamed");
   assert.equal(retryInfo(res).reason, "body_not_replayable");
 });
+
+async function* chunks(...parts) {
+  for (const part of parts) yield new TextEncoder().encode(part);
+}
+
+test("an async-iterable body is sent once, whole, and not retried", async () => {
+  server.route("/iterable", { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: quick })(server.url("/iterable"), {
+    method: "PUT",
+    body: chunks('{"price":', "10}"),
+    duplex: "half",
+  });
+  assert.equal(res.status, 503, "the caller sees the 503, not a 200 for an empty body");
+  assert.deepEqual(
+    server.received("/iterable").map((r) => r.body),
+    ['{"price":10}'],
+  );
+  assert.equal(retryInfo(res).reason, "body_not_replayable");
+});
+
+test("a Node Readable body is sent once, whole, and not retried", async () => {
+  const { Readable } = await import("node:stream");
+  server.route("/readable", { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: quick })(server.url("/readable"), {
+    method: "PUT",
+    body: Readable.from([Buffer.from('{"price":'), Buffer.from("10}")]),
+    duplex: "half",
+  });
+  assert.equal(res.status, 503);
+  assert.deepEqual(
+    server.received("/readable").map((r) => r.body),
+    ['{"price":10}'],
+  );
+  assert.equal(retryInfo(res).reason, "body_not_replayable");
+});
+
+test("a body stream that fails is the runtime's error, not a NetworkError, and is not retried", async () => {
+  const { Readable } = await import("node:stream");
+  server.route("/failing-body", { status: 200 });
+  class BodyBug extends Error {}
+  const body = new Readable({
+    read() {
+      this.push(Buffer.from("part"));
+      this.destroy(new BodyBug("disk read failed"));
+    },
+  });
+  const error = await createFetch({ retry: quick })(server.url("/failing-body"), {
+    method: "PUT",
+    body,
+    duplex: "half",
+  }).catch((e) => e);
+  assert.equal(error?.name, "TypeError", String(error));
+  assert.ok(error.cause instanceof BodyBug, "the stream's own error is the cause, as fetch gave it");
+  assert.ok(server.received("/failing-body").length <= 1);
+});
+
+test("with bufferBody, a small async-iterable body is read first and sent again byte for byte", async () => {
+  server.route("/buffered", { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: quick, bufferBody: 1024 })(server.url("/buffered"), {
+    method: "PUT",
+    body: chunks('{"price":', "10}"),
+    duplex: "half",
+  });
+  assert.equal(res.status, 200);
+  assert.deepEqual(
+    server.received("/buffered").map((r) => r.body),
+    ['{"price":10}', '{"price":10}'],
+  );
+});
+
+test("with bufferBody, a body over the limit is still sent once, whole", async () => {
+  server.route("/too-big", { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: quick, bufferBody: 8 })(server.url("/too-big"), {
+    method: "PUT",
+    body: chunks("0123456", "789abcdef", "ghij"),
+    duplex: "half",
+  });
+  assert.equal(res.status, 503);
+  assert.deepEqual(
+    server.received("/too-big").map((r) => r.body),
+    ["0123456789abcdefghij"],
+  );
+  assert.equal(retryInfo(res).reason, "body_not_replayable");
+});
+
+test("bufferBody must be a whole number of bytes up to 64 MiB", () => {
+  for (const bad of [-1, 1.5, 2 ** 40, "1kb"]) {
+    assert.throws(() => createFetch({ bufferBody: bad }), /option `bufferBody` must be/);
+  }
+});

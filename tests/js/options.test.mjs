@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import { test } from "node:test";
 import { createFetch, interpret } from "../../pkg/src/node.js";
 
@@ -54,10 +55,19 @@ test("valid options are accepted, including turning timeouts off", () => {
   }
 });
 
+/** A loopback port nothing listens on: one the system just handed out and took back. */
+async function closedPort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 test("the returned function has fetch's shape", async () => {
   const f = createFetch({ retry: 0 });
   assert.equal(f.length, 2);
-  const pending = f("http://127.0.0.1:1/");
+  const pending = f(`http://127.0.0.1:${await closedPort()}/`);
   assert.ok(pending instanceof Promise);
   await assert.rejects(pending, { name: "NetworkError" });
 });

@@ -273,3 +273,118 @@ test("a GraphQL query POSTed to /graphql is retried without a mark; a mutation i
     "only /graphql endpoints are read as GraphQL",
   );
 });
+
+test("a method given as a String object is read as fetch reads it: a POST is sent once", async () => {
+  server.route("/string-method", { status: 503 }, { status: 200 });
+  const res = await createFetch({ retry: quick })(server.url("/string-method"), {
+    method: new String("POST"),
+    body: '{"price":10}',
+  });
+  assert.equal(res.status, 503);
+  assert.deepEqual(
+    server.received("/string-method").map((r) => r.method),
+    ["POST"],
+  );
+  assert.equal(retryInfo(res).reason, "unsafe_method");
+});
+
+test("a method object that answers differently each time is read once, and that is what is sent", async () => {
+  server.route("/shifty", { status: 500 }, { status: 200 });
+  let reads = 0;
+  const method = {
+    toString() {
+      reads += 1;
+      return reads === 1 ? "POST" : "GET";
+    },
+  };
+  const res = await createFetch({ retry: quick })(server.url("/shifty"), { method, body: "x" });
+  assert.equal(res.status, 500);
+  assert.equal(reads, 1);
+  assert.deepEqual(
+    server.received("/shifty").map((r) => r.method),
+    ["POST"],
+  );
+});
+
+test("a failed POST's error names POST, whatever form its method came in", async () => {
+  const closed = await startServer();
+  const url = closed.url("/gone");
+  await closed.close();
+  const error = await createFetch({ retry: quick })(url, { method: new String("post"), body: "x" }).catch(
+    (e) => e,
+  );
+  assert.ok(isNetworkError(error), String(error));
+  assert.match(error.message, /^post failed/i);
+  assert.equal(error.attempts, 1);
+});
+
+test("a TypeError from the caller's own fetch wrapper is passed on unchanged and not retried", async () => {
+  let calls = 0;
+  const bug = new TypeError("Cannot read properties of undefined (reading 'headers')");
+  const wrapper = async () => {
+    calls += 1;
+    throw bug;
+  };
+  const error = await createFetch({ fetch: wrapper, retry: quick })("https://example.invalid/x").catch(
+    (e) => e,
+  );
+  assert.equal(error, bug);
+  assert.equal(calls, 1);
+});
+
+test("a 50 MB error message is handled in milliseconds, and the cause keeps only a short, clean copy", async () => {
+  const huge = `fetch failed ${"x".repeat(50 * 1024 * 1024)}`;
+  let calls = 0;
+  const failing = async () => {
+    calls += 1;
+    throw new TypeError("Failed to fetch", { cause: new Error(`${huge}?access_token=SECRET`) });
+  };
+  const started = performance.now();
+  const error = await createFetch({ fetch: failing, retry: { limit: 1, backoff: { baseMs: 0, maxMs: 0 } } })(
+    "https://example.invalid/x",
+  ).catch((e) => e);
+  const took = performance.now() - started;
+  assert.ok(isNetworkError(error), String(error));
+  assert.equal(calls, 2);
+  assert.ok(took < 500, `took ${took} ms`);
+  assert.ok(error.cause.cause.message.length <= 1000);
+  assert.ok(!error.cause.cause.message.includes("SECRET"));
+});
+
+test("a 10 MB option string makes a short error message, at once", () => {
+  const started = performance.now();
+  assert.throws(
+    () => createFetch({ preset: "x".repeat(10 * 1024 * 1024) }),
+    (error) => error instanceof TypeError && error.message.length < 200,
+  );
+  assert.throws(
+    () => createFetch({ retry: { methods: ["GET", "Y".repeat(10 * 1024 * 1024)] } }),
+    (error) =>
+      error instanceof TypeError && error.message.length < 300 && /retry\.methods/.test(error.message),
+  );
+  assert.ok(performance.now() - started < 500);
+});
+
+test("Retry-After in the RFC 850 form reads its two-digit year against today's date", async () => {
+  // Forty-nine years ahead: a two-digit year that a fixed 1970 cutoff would read as the past century.
+  const future = new Date();
+  future.setUTCFullYear(future.getUTCFullYear() + 49);
+  const [weekday, day, month, , time] = future.toUTCString().replace(",", "").split(" ");
+  const names = {
+    Sun: "Sunday",
+    Mon: "Monday",
+    Tue: "Tuesday",
+    Wed: "Wednesday",
+    Thu: "Thursday",
+    Fri: "Friday",
+    Sat: "Saturday",
+  };
+  const rfc850 = `${names[weekday]}, ${day}-${month}-${String(future.getUTCFullYear() % 100).padStart(2, "0")} ${time} GMT`;
+  server.route("/rfc850", { status: 503, headers: { "retry-after": rfc850 } }, { status: 200 });
+  const res = await createFetch({ retry: quick })(server.url("/rfc850"));
+  assert.equal(res.status, 503, `${rfc850} is 49 years away, beyond maxRetryAfterMs`);
+  const info = retryInfo(res);
+  assert.equal(info.reason, "hint_exceeds_max");
+  assert.equal(info.source, "retry-after");
+  assert.equal(server.received("/rfc850").length, 1);
+});

@@ -13,7 +13,11 @@ export async function startServer() {
   const sockets = new Set();
   const server = http.createServer(async (req, res) => {
     const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
+    try {
+      for await (const chunk of req) chunks.push(chunk);
+    } catch {
+      return; // the client gave up sending the body: no whole request arrived
+    }
     const body = Buffer.concat(chunks);
     const path = new URL(req.url, "http://x").pathname;
     requests.push({

@@ -1,0 +1,338 @@
+// The wasm core as the rest of the package sees it: one instance at a time, and a way back from a trap.
+//
+// A trap (a bug, or memory running out) or an exception unwinding through a Rust frame leaves the
+// instance's stack pointers where they were, and every later call into it may fail or misbehave. The
+// package copies and checks what it passes in, so that nothing from outside can cause either; should one
+// happen all the same, the trapped instance is retired and a fresh one made from the same compiled
+// module, and the call that met the trap rejects with an error that says so. Clients rebuild their
+// validated options on the new instance, and a call in the middle of its retries replays its history
+// there: the core is deterministic, so the replay reaches the same state.
+
+import { createBindings } from "../dist/commerce_fetch.js";
+
+let bindings = createBindings();
+let ready = false;
+/** Counts the instances made after a trap; objects of an older generation are rebuilt before use. */
+let generation = 0;
+let hintNames;
+
+/** The longest string passed into the wasm for a name (a method, a preset, a header name). */
+const MAX_NAME = 100;
+/** The longest message passed in: the core keeps 1,000 bytes of it. */
+const MAX_MESSAGE = 1000;
+/**
+ * The longest header value passed in as a wait hint: a number or an HTTP-date is under 40 characters,
+ * so a longer value is malformed and is not copied into the wasm.
+ */
+const MAX_HINT = 256;
+
+/** `text`, cut to `max` characters so that a huge string is never copied into the wasm. */
+export function cut(text, max = MAX_NAME) {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+export function initSync(moduleOrBytes) {
+  bindings.initSync({ module: moduleOrBytes });
+  ready = true;
+}
+
+export async function init(moduleOrSource) {
+  await bindings.init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource });
+  ready = true;
+}
+
+export function assertReady(caller) {
+  if (!ready) {
+    throw new Error(
+      `commerce-fetch: ${caller}() was called before the WebAssembly module was loaded; ` +
+        "await init() (or call initSync()) first, or import the package's default entry, which loads it itself",
+    );
+  }
+}
+
+/**
+ * What to throw for `error`, raised by a call into the instance of generation `owner`. A trap retires
+ * that instance (when it is still the current one) and becomes an `Error` that says so.
+ */
+function rescue(error, owner) {
+  if (!(error instanceof WebAssembly.RuntimeError)) return error;
+  if (owner === generation) replace();
+  return new Error(
+    "commerce-fetch: the WebAssembly core failed during this call and has been replaced by a fresh " +
+      "instance; later calls are not affected",
+    { cause: error },
+  );
+}
+
+function replace() {
+  const module = bindings.module();
+  // Objects of the old bindings may still be collected; their finalizers free into the old instance,
+  // which is told to do nothing from now on.
+  bindings.retire();
+  bindings = createBindings();
+  generation += 1;
+  hintNames = undefined;
+  bindings.initSync({ module });
+}
+
+export function interpret(status) {
+  const owner = generation;
+  try {
+    return bindings.interpret(status);
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+/** 0 when fetch's rejection means no response came (network), 1 an invalid request, 2 anything else. */
+export function fetchFailure(name, message, code, causeName, causeCode, causeMessage) {
+  const owner = generation;
+  try {
+    return bindings.fetchFailure(
+      cut(name),
+      cut(message, MAX_MESSAGE),
+      cut(code),
+      cut(causeName),
+      cut(causeCode),
+      cut(causeMessage, MAX_MESSAGE),
+    );
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+export function isReadOnlyGraphql(document) {
+  const owner = generation;
+  try {
+    return bindings.isReadOnlyGraphql(document);
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+/** `text` cut short, with URL queries, userinfo and quoted header values removed. */
+export function redact(text) {
+  const owner = generation;
+  try {
+    return bindings.redact(cut(text, 4 * MAX_MESSAGE));
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+export function isFollowedRedirect(status) {
+  const owner = generation;
+  try {
+    return bindings.isFollowedRedirect(status);
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+/** `{ toGet, crossOrigin }` to follow a redirect, or `{ reason, message }` to refuse it. */
+export function redirectStep(status, method, followed, fromProtocol, toProtocol, sameOrigin, body) {
+  const owner = generation;
+  try {
+    return bindings.redirectStep(
+      status,
+      cut(method),
+      followed,
+      cut(fromProtocol),
+      toProtocol === undefined ? undefined : cut(toProtocol),
+      sameOrigin,
+      body,
+    );
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+export function hiddenRedirect(method) {
+  const owner = generation;
+  try {
+    return bindings.hiddenRedirect(cut(method));
+  } catch (error) {
+    throw rescue(error, owner);
+  }
+}
+
+/**
+ * The values of the headers the core reads wait hints from, in its order, joined by line feeds: a
+ * value that is not a string, holds a line feed or is over `MAX_HINT` characters counts as absent
+ * (empty). `headers` is a response's; a look-alike whose `get` throws counts as having none.
+ */
+export function hintValues(headers) {
+  if (hintNames === undefined) {
+    const owner = generation;
+    try {
+      hintNames = bindings.hintHeaders();
+    } catch (error) {
+      throw rescue(error, owner);
+    }
+  }
+  let joined = "";
+  for (let i = 0; i < hintNames.length; i += 1) {
+    let value;
+    try {
+      value = headers.get(hintNames[i]);
+    } catch {}
+    const usable = typeof value === "string" && value.length <= MAX_HINT && !value.includes("\n");
+    joined += i === 0 ? "" : "\n";
+    if (usable) joined += value;
+  }
+  return joined;
+}
+
+/** A client's validated options, rebuilt on a fresh instance after a trap. */
+export class CorePolicy {
+  /** `args`: the options in the order the core's `Policy` takes them, already copied and checked. */
+  constructor(args) {
+    this.args = args;
+    this.make();
+    this.bufferBodyBytes = this.policy.bufferBodyBytes();
+  }
+
+  make() {
+    const owner = generation;
+    try {
+      this.policy = new bindings.Policy(...this.args);
+    } catch (error) {
+      throw rescue(error, owner);
+    }
+    this.generation = owner;
+  }
+
+  /** The core's `Policy` on the current instance. */
+  current() {
+    if (this.generation !== generation) this.make();
+    return this.policy;
+  }
+
+  retriesStatus(status) {
+    const policy = this.generation === generation ? this.policy : this.current();
+    try {
+      return policy.retriesStatus(status);
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+
+  attemptBudgetMs(elapsedMs) {
+    const policy = this.current();
+    try {
+      return policy.attemptBudgetMs(elapsedMs);
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+
+  retriesMethod(method) {
+    const policy = this.current();
+    try {
+      return policy.retriesMethod(cut(method));
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+
+  isCredentialHeader(name) {
+    const policy = this.current();
+    try {
+      return policy.isCredentialHeader(cut(name));
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+
+  dropsHeader(name, toGet, crossOrigin) {
+    const policy = this.current();
+    try {
+      return policy.dropsHeader(cut(name), toGet, crossOrigin);
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+}
+
+/**
+ * The retry history of one call (the core's `Attempts`). It keeps what it was told, so that after a
+ * trap it can be rebuilt on the fresh instance by telling it again.
+ */
+export class CallHistory {
+  constructor(policy, method, idempotent, replayable, startedMs) {
+    this.policy = policy;
+    this.args = [cut(method), idempotent, replayable, startedMs];
+    this.steps = [];
+    this.make();
+  }
+
+  make() {
+    const owner = generation;
+    try {
+      this.attempts = new bindings.Attempts(this.policy.current(), ...this.args);
+      for (const step of this.steps) apply(this.attempts, step);
+    } catch (error) {
+      throw rescue(error, owner);
+    }
+    this.generation = owner;
+  }
+
+  current() {
+    if (this.generation !== generation) this.make();
+    return this.attempts;
+  }
+
+  /** The wait before the next attempt after a response, or `undefined` when it is the result. */
+  afterResponse(status, hints, nowMs, random) {
+    return this.record([status, hints, nowMs, random]);
+  }
+
+  /** The wait before the next attempt after no response (`timedOut` or a failed connection). */
+  afterFailure(timedOut, nowMs, random) {
+    return this.record([timedOut, nowMs, random]);
+  }
+
+  record(step) {
+    const attempts = this.current();
+    this.steps.push(step);
+    try {
+      return apply(attempts, step);
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+
+  details() {
+    return this.ask("details");
+  }
+
+  retryEvent() {
+    return this.ask("retryEvent");
+  }
+
+  message() {
+    return this.ask("message");
+  }
+
+  ask(question) {
+    const attempts = this.current();
+    try {
+      return attempts[question]();
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+
+  /** Frees the history; never throws, so it cannot hide the error a call ends with. */
+  free() {
+    if (this.generation !== generation) return;
+    try {
+      this.attempts.free();
+    } catch {}
+  }
+}
+
+function apply(attempts, step) {
+  if (step.length === 3) return attempts.afterFailure(step[0], step[1], step[2]);
+  return attempts.afterResponse(step[0], step[1], step[2], step[3]);
+}
