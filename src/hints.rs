@@ -171,7 +171,7 @@ fn parse_retry_after(text: &str, now_ms: i64) -> Option<u64> {
     if let Some(ms) = parse_decimal(text, 1000) {
         return Some(ms);
     }
-    let at = parse_http_date(text)?;
+    let at = parse_http_date(text, now_ms)?;
     let wait = at.checked_sub(now_ms)?;
     if wait <= 0 {
         return None;
@@ -249,6 +249,19 @@ mod tests {
         assert_eq!(
             hints(&[("Retry-After", "Tue, 24 Nov 2026 20:00:30 GMT")]).retry_after_ms,
             Some(30_000)
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_an_rfc850_year_against_the_clock() {
+        // In 2026, `26` is this year and `75` is 2075, not 1975.
+        assert_eq!(
+            hints(&[("Retry-After", "Tuesday, 24-Nov-26 20:00:30 GMT")]).retry_after_ms,
+            Some(30_000)
+        );
+        assert_eq!(
+            hints(&[("Retry-After", "Sunday, 24-Nov-75 20:00:00 GMT")]).retry_after_ms,
+            Some(HINT_CEILING_MS)
         );
     }
 
