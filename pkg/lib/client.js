@@ -114,7 +114,7 @@ class Attempt {
     this.link = undefined;
     /** Rejects the pending `fetch` of this attempt, when it has a signal to settle on. */
     this.reject = undefined;
-    /** Set once the attempt is over, or its signal aborted: a response arriving later is discarded. */
+    /** Set once the attempt is over, or aborted: a response arriving later is discarded. */
     this.over = false;
     let signal;
     if (budget !== undefined || caller !== undefined) {
@@ -124,11 +124,22 @@ class Attempt {
     // Both may throw (a used-up Request): nothing is started yet.
     this.input = request.inputForAttempt();
     this.init = request.initForAttempt(signal);
-    if (signal !== undefined) {
-      signal.addEventListener("abort", this);
-      if (caller !== undefined) this.link = follow(caller, this.controller);
-      if (budget !== undefined) this.timer = setTimeout(abortAttempt, budget, this.controller);
-    }
+    // The timer and the caller's signal abort the attempt through `abort`, which also stops waiting for
+    // a `fetch` that ignores its signal: no listener on the attempt's own signal is needed.
+    if (caller !== undefined) this.link = follow(caller, this);
+    if (budget !== undefined && !this.over) this.timer = setTimeout(expire, budget, this);
+  }
+
+  /** Aborts the attempt's signal (with the caller's `reason`, or none at its time limit). */
+  abort(reason) {
+    this.over = true;
+    this.controller.abort(reason);
+    this.reject?.(this.controller.signal.reason);
+  }
+
+  /** The attempt's signal, which `follow` holds weakly. */
+  get signal() {
+    return this.controller.signal;
   }
 
   /**
@@ -176,12 +187,6 @@ class Attempt {
     });
   }
 
-  /** The attempt's signal aborted: stop waiting for `fetch`. */
-  handleEvent() {
-    this.over = true;
-    this.reject?.(this.controller.signal.reason);
-  }
-
   /**
    * What `fetch`'s rejection with `error` means: a `Failure` worth deciding on, or else it is thrown:
    * a refused redirect, the caller's abort reason, an invalid request (its message cleaned of
@@ -208,8 +213,9 @@ class Attempt {
   end() {
     this.over = true;
     clearTimeout(this.timer);
-    this.controller?.signal.removeEventListener("abort", this);
     this.reject = undefined;
+    // The caller's signal may keep this attempt alive while the response body is read: keep no more.
+    this.request = this.input = this.init = undefined;
   }
 
   /** Stops following the caller's signal: the attempt's response is not returned. */
@@ -218,9 +224,9 @@ class Attempt {
   }
 }
 
-// One handler for every attempt timer: `setTimeout` passes it the attempt's controller.
-function abortAttempt(controller) {
-  controller.abort();
+// One handler for every attempt timer: `setTimeout` passes it the attempt.
+function expire(attempt) {
+  attempt.abort();
 }
 
 function startHistory(policy, request, started) {

@@ -29,18 +29,19 @@ export function abortReason(signal) {
 const weak = typeof WeakRef === "function";
 /** Caller's signal → the set of (weak references to) the attempt signals that follow it. */
 const followers = new WeakMap();
-/** Attempt signal → its controller, alive as long as the signal is. */
-const controllers = new WeakMap();
+/** Attempt signal → its attempt (anything with `abort(reason)`), alive as long as the signal is. */
+const attempts = new WeakMap();
 /** The smallest size at which a set of followers is swept. */
 const SWEEP_FROM = 64;
 
 /**
- * Aborts `controller` (with the caller's reason) when `caller` aborts. Returns a link for `unfollow`,
- * for when the attempt's response is not returned and nothing needs its signal any more.
+ * Calls `attempt.abort(reason)` with the caller's reason when `caller` aborts, for as long as
+ * `attempt.signal` lives. Returns a link for `unfollow`, for when the attempt's response is not
+ * returned and nothing needs its signal any more.
  */
-export function follow(caller, controller) {
+export function follow(caller, attempt) {
   if (caller.aborted) {
-    controller.abort(abortReason(caller));
+    attempt.abort(abortReason(caller));
     return undefined;
   }
   let set = followers.get(caller);
@@ -52,11 +53,11 @@ export function follow(caller, controller) {
   }
   if (!weak) {
     // Without weak references, an attempt is followed until it ends.
-    set.add(controller);
-    return controller;
+    set.add(attempt);
+    return attempt;
   }
-  const signal = controller.signal;
-  controllers.set(signal, controller);
+  const signal = attempt.signal;
+  attempts.set(signal, attempt);
   const link = new WeakRef(signal);
   set.add(link);
   if (set.size >= set.sweepAt) {
@@ -74,8 +75,8 @@ export function unfollow(caller, link) {
 function abortFollowers(caller, set) {
   const reason = abortReason(caller);
   for (const link of set) {
-    const controller = weak ? controllers.get(link.deref()) : link;
-    controller?.abort(reason);
+    const attempt = weak ? attempts.get(link.deref()) : link;
+    attempt?.abort(reason);
   }
   set.clear();
 }
