@@ -104,6 +104,9 @@ function newState({ seed, timeScale, quota }) {
   };
 }
 
+/** Headers that carry credentials: a request record lists which of them it came with. */
+const CREDENTIAL_HEADERS = ["x-auth-token", "x-auth-client", "authorization", "cookie"];
+
 async function handle(state, req, res) {
   const url = new URL(req.url, "http://emulator");
   if (req.method === "OPTIONS") {
@@ -124,6 +127,10 @@ async function handle(state, req, res) {
     bodyHash: createHash("sha256").update(body).digest("hex"),
     bodyLength: body.length,
     idempotencyKey: req.headers["idempotency-key"] ?? null,
+    // Which origin the client asked (127.0.0.1 and localhost are two origins of the same emulator), and
+    // which credential headers came with the request (names only).
+    host: req.headers.host ?? null,
+    credentials: CREDENTIAL_HEADERS.filter((name) => req.headers[name] !== undefined),
   };
   state.requests.push(record);
 

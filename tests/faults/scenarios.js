@@ -698,6 +698,38 @@ export const scenarios = [
     },
   },
   {
+    name: "a redirect to another origin never carries X-Auth-Token",
+    async run(ctx) {
+      // 127.0.0.1 and localhost are two origins of the same emulator.
+      const home = new URL(ctx.url("/v3/catalog/products"));
+      const other = new URL(home);
+      other.hostname = home.hostname === "localhost" ? "127.0.0.1" : "localhost";
+      other.search = "?moved=1";
+      await ctx.fault("/v3/catalog/products", [{ status: 302, headers: { location: other.href } }]);
+      const outcome = await ctx.lib
+        .createFetch({ retry: quick })(home.href, { headers: ctx.auth })
+        .catch((error) => error);
+      const requests = await ctx.requests("/v3/catalog/products");
+      const elsewhere = requests.filter((r) => r.host === other.host);
+      for (const request of elsewhere) {
+        equal(request.credentials, [], "credential headers that reached the other origin");
+      }
+      equal(requests[0].credentials, ["x-auth-token"], "credentials sent to the origin asked");
+      if (isBrowser()) {
+        // A browser hides where a redirect leads: a request with credentials is not redirected.
+        check(ctx.lib.isRedirectError(outcome), `expected a RedirectError, got ${outcome}`);
+        equal(outcome.reason, "redirect_hidden", "reason");
+        equal(elsewhere.length, 0, "requests to the other origin");
+      } else {
+        // Followed without the token: the other origin answers 401, which is not retried.
+        check(!(outcome instanceof Error), `expected a response, got ${outcome}`);
+        equal(outcome.status, 401, "status at the other origin");
+        equal(outcome.redirected, true, "redirected");
+        equal(elsewhere.length, 1, "requests to the other origin");
+      }
+    },
+  },
+  {
     name: "messages and traces carry no credentials",
     async run(ctx) {
       await ctx.fault("/v3/catalog/products", [{ close: "before" }], { repeat: true });
@@ -726,6 +758,11 @@ export const scenarios = [
     },
   },
 ];
+
+/** Whether the scenarios run in a browser page (whose fetch hides where a redirect leads). */
+function isBrowser() {
+  return typeof document === "object" && document !== null;
+}
 
 /** Every string an error holds, down its cause chain: what a logger could print. */
 function everything(error, depth = 0) {
