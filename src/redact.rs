@@ -1,7 +1,8 @@
 //! Keeping credentials out of the text the package passes on from outside.
 //!
 //! A runtime's connection error can quote the request URL (Deno's does, query and all), and a URL can
-//! carry a token (`?access_token=…`) or a password (`https://user:password@…`); an error about an
+//! carry a token (`?access_token=…`) or a password (`https://user:password@…`), also a relative URL
+//! that fetch could not parse ("Failed to parse URL from /path?access_token=…"); an error about an
 //! invalid header can quote the header's value, which may be the token itself. The errors the package
 //! makes keep the runtime's message as their cause, so the message is cut to a length that is cheap
 //! to scan and then cleaned by [`redact`].
@@ -21,7 +22,7 @@ const REDACTED: &str = "[redacted]";
 /// without carrying a secret.
 pub fn redact(text: &str) -> String {
     let text = cut(text, MAX_MESSAGE_BYTES);
-    let urls_redacted = redact_urls(text);
+    let urls_redacted = redact_bare_queries(&redact_urls(text));
     if !mentions_header(&urls_redacted) {
         return urls_redacted;
     }
@@ -104,6 +105,43 @@ fn redact_urls(text: &str) -> String {
         }
         copied = end;
         from = end.max(authority);
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// Queries outside a `scheme://` URL (a relative URL quoted in an error): a `?` that follows a
+/// character of a word and starts `name=value` text loses that text, as in [`redact_urls`].
+fn redact_bare_queries(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(mark) = bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'?'))
+    {
+        let mark = at + mark;
+        let start = mark + 1;
+        let mut stop = start;
+        while bytes.get(stop).is_some_and(|&b| !ends_query(b)) {
+            stop += 1;
+        }
+        let query = bytes.get(start..stop).unwrap_or_default();
+        let follows_word = mark > 0 && bytes.get(mark - 1).is_some_and(|b| !b.is_ascii_whitespace());
+        if follows_word && query.contains(&b'=') && !query.starts_with(REDACTED.as_bytes()) {
+            while stop > start
+                && bytes
+                    .get(stop - 1)
+                    .is_some_and(|b| matches!(b, b')' | b':' | b'.' | b',' | b';' | b'\'' | b']'))
+            {
+                stop -= 1;
+            }
+            out.push_str(text.get(copied..start).unwrap_or_default());
+            out.push_str(REDACTED);
+            copied = stop;
+        }
+        at = stop.max(start);
     }
     out.push_str(text.get(copied..).unwrap_or_default());
     out
@@ -233,6 +271,32 @@ mod tests {
         }
         // Quotes in messages about something else are left alone.
         assert_eq!(redact("Unexpected \"x\""), "Unexpected \"x\"");
+    }
+
+    #[test]
+    fn the_query_of_a_relative_url_is_removed_too() {
+        for (message, redacted) in [
+            (
+                "Failed to parse URL from /relative?access_token=SECRET",
+                "Failed to parse URL from /relative?[redacted]",
+            ),
+            (
+                "Invalid URL: '/relative?access_token=SECRET'",
+                "Invalid URL: '/relative?[redacted]'",
+            ),
+            (
+                "Invalid URL: /v3/orders?a=1&token=SECRET.",
+                "Invalid URL: /v3/orders?[redacted].",
+            ),
+        ] {
+            assert_eq!(redact(message), redacted);
+        }
+        // A question that is not a query is left alone.
+        assert_eq!(
+            redact("Unable to connect. Is the computer able to access the url?"),
+            "Unable to connect. Is the computer able to access the url?"
+        );
+        assert_eq!(redact("why? because"), "why? because");
     }
 
     #[test]

@@ -150,8 +150,9 @@ pub enum RedirectRefusal {
     Insecure,
     /// A 307 or 308 asks for the body again, and it was a stream that has been read.
     BodyNotReplayable,
-    /// The runtime hides where the redirect leads (a browser's opaque redirect), and the request
-    /// carries credentials that must not reach another origin.
+    /// The runtime hides where the redirect leads (a browser's opaque redirect). The browser entry
+    /// asks for a manual redirect only for a request that carries credentials, which must not reach
+    /// another origin; another entry used in a browser learns it from the first redirect it meets.
     Hidden,
 }
 
@@ -182,7 +183,7 @@ impl RedirectRefusal {
                 "it asks for the body to be sent again, and the body was a stream that can be read only once (see the bufferBody option)"
             }
             RedirectRefusal::Hidden => {
-                "the request carries credentials, and this runtime hides where the redirect leads, so it cannot be followed without risking sending them to another site"
+                "this runtime hides where the redirect leads (a browser's opaque redirect), so the package cannot make sure that credentials stay with their origin"
             }
         }
     }

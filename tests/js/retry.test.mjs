@@ -388,3 +388,25 @@ test("Retry-After in the RFC 850 form reads its two-digit year against today's d
   assert.equal(info.source, "retry-after");
   assert.equal(server.received("/rfc850").length, 1);
 });
+
+test("an invalid request's TypeError loses the URL's query and password and the header value it quotes", async () => {
+  const secret = "SECRET-0123";
+  const everything = (error) =>
+    JSON.stringify([
+      error.message,
+      error.stack,
+      error.cause?.message,
+      error.cause?.input,
+      error.cause?.stack,
+    ]);
+  for (const [input, init] of [
+    [`/relative?access_token=${secret}`, undefined],
+    [`http://127.0.0.1:99999/x?access_token=${secret}`, undefined],
+    [`http://user:${secret}@127.0.0.1:9/x`, undefined],
+    ["http://127.0.0.1:9/x", { headers: { "X-Auth-Token": `${secret}\nX` } }],
+  ]) {
+    const error = await createFetch()(input, init).catch((e) => e);
+    assert.equal(error?.name, "TypeError", `${input}: ${error}`);
+    assert.ok(!everything(error).includes(secret), everything(error));
+  }
+});
