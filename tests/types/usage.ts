@@ -5,7 +5,9 @@ import {
   createFetch,
   interpret,
   isNetworkError,
+  isRedirectError,
   NetworkError,
+  type RedirectReason,
   type RetryEvent,
   retryInfo,
   type StatusInfo,
@@ -29,6 +31,8 @@ const commerceFetch: CommerceFetch = createFetch({
   timeout: 3000,
   totalTimeout: false,
   onRetry: (event) => events.push(event),
+  credentialHeaders: ["X-Store-Secret"],
+  bufferBody: 64 * 1024,
 });
 
 // A drop-in for globalThis.fetch, as Next.js Commerce passes it around.
@@ -54,6 +58,11 @@ async function use(): Promise<void> {
       console.log(error.attempts, trace.length, error.name === "NetworkError");
     }
     console.log(error instanceof NetworkError);
+    if (isRedirectError(error)) {
+      const reason: RedirectReason = error.reason;
+      const status: number = error.status;
+      console.log(reason, status, error.attempts);
+    }
   }
   await init(new URL("https://cdn.example/commerce_fetch_bg.wasm"));
   initSync(new Uint8Array());
@@ -65,6 +74,8 @@ createFetch({ timeout: "10s" });
 createFetch({ preset: "fast" });
 // @ts-expect-error jitter has three values
 createFetch({ retry: { backoff: { jitter: "random" } } });
+// @ts-expect-error credentialHeaders is a list of names
+createFetch({ credentialHeaders: "X-Store-Secret" });
 // @ts-expect-error interpret takes a number
 interpret("429");
 
