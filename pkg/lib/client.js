@@ -40,7 +40,7 @@ async function run(client, input, init) {
   try {
     if (caller?.aborted) throw abortReason(caller);
     if (request.body === ONCE && policy.bufferBodyBytes > 0) {
-      await request.buffer(policy.bufferBodyBytes, caller);
+      await request.buffer(policy.bufferBodyBytes, caller, client.firstBudget);
     }
     for (;;) {
       const budget =

@@ -39,6 +39,9 @@ const INIT_MEMBERS = [
 /** What a `Request` carries over to the request sent on after a redirect. */
 const REQUEST_MEMBERS = ["credentials", "cache", "integrity", "keepalive", "referrerPolicy"];
 
+/** What a body read that took longer than allowed resolves with. */
+const LATE = Symbol("late");
+
 /** A JSON body larger than this is not parsed to look for a GraphQL read: it counts as a write. */
 const MAX_GRAPHQL_BODY = 1_000_000;
 
@@ -206,30 +209,48 @@ export class CallerRequest {
 
   /**
    * Reads a stream or iterable body of at most `limit` bytes into memory, so that it can be sent
-   * again; a longer one is sent once, as it comes, with what was read put back in front. Stops when
+   * again. A longer one, or one still not read after `waitMs` (the first attempt's time limit, when
+   * there is one), is sent once, as it comes, with what was read put back in front. Stops when
    * `signal` aborts.
    */
-  async buffer(limit, signal) {
+  async buffer(limit, signal, waitMs) {
     const reader = chunkReader(this.init.body);
     const chunks = [];
     let size = 0;
-    for (;;) {
-      const { done, value } = await untilAborted(reader.next(), signal, () => quietly(() => reader.cancel()));
-      if (done) {
-        this.init.body = concat(chunks, size);
-        this.body = REPLAYABLE;
-        break;
+    let timer;
+    const late =
+      waitMs === undefined
+        ? undefined
+        : new Promise((resolve) => (timer = setTimeout(resolve, waitMs, LATE)));
+    try {
+      for (;;) {
+        const read = reader.next();
+        const next = await untilAborted(late === undefined ? read : Promise.race([read, late]), signal, () =>
+          quietly(() => reader.cancel()),
+        );
+        if (next === LATE) {
+          this.init.body = resume(chunks, reader, read);
+          break;
+        }
+        const { done, value } = next;
+        if (done) {
+          this.init.body = concat(chunks, size);
+          this.body = REPLAYABLE;
+          break;
+        }
+        const bytes = toBytes(value);
+        if (bytes === undefined || size + bytes.byteLength > limit) {
+          chunks.push(bytes ?? value);
+          this.init.body = resume(chunks, reader);
+          break;
+        }
+        chunks.push(bytes);
+        size += bytes.byteLength;
       }
-      const bytes = toBytes(value);
-      if (bytes === undefined || size + bytes.byteLength > limit) {
-        chunks.push(bytes ?? value);
-        this.init.body = resume(chunks, reader);
-        this.init.duplex ??= "half";
-        break;
-      }
-      chunks.push(bytes);
-      size += bytes.byteLength;
+    } finally {
+      clearTimeout(timer);
     }
+    if (this.body === ONCE) this.init.duplex ??= "half";
     this.baseInit = this.following ? { ...this.init, redirect: "manual" } : this.init;
   }
 }
@@ -347,15 +368,17 @@ function concat(chunks, size) {
   return bytes;
 }
 
-/** A stream of `chunks`, then the rest of `reader`. */
-function resume(chunks, reader) {
+/** A stream of `chunks`, then what `pending` (a read already asked for) gives, then the rest of `reader`. */
+function resume(chunks, reader, pending) {
   return new ReadableStream({
     async pull(controller) {
       if (chunks.length > 0) {
         controller.enqueue(chunks.shift());
         return;
       }
-      const { done, value } = await reader.next();
+      const read = pending ?? reader.next();
+      pending = undefined;
+      const { done, value } = await read;
       if (done) controller.close();
       else controller.enqueue(value);
     },

@@ -175,3 +175,24 @@ test("bufferBody must be a whole number of bytes up to 64 MiB", () => {
     assert.throws(() => createFetch({ bufferBody: bad }), /option `bufferBody` must be/);
   }
 });
+
+test("with bufferBody, a body that stalls is not waited for past the attempt's time limit: sent once as it comes", async () => {
+  server.route("/stalls", { status: 503 }, { status: 200 });
+  async function* stalling() {
+    yield new TextEncoder().encode("first ");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    yield new TextEncoder().encode("second");
+  }
+  const started = performance.now();
+  const res = await createFetch({ retry: quick, bufferBody: 1024, timeout: 100, totalTimeout: 2000 })(
+    server.url("/stalls"),
+    { method: "PUT", body: stalling(), duplex: "half" },
+  ).catch((e) => e);
+  assert.ok(performance.now() - started < 1500);
+  // Buffering gave up after 100 ms; the attempt then timed out on the stalled stream, and a stream
+  // cannot be sent again.
+  assert.equal(res?.name, "TimeoutError", String(res));
+  assert.equal(res.reason, "body_not_replayable");
+  assert.equal(res.attempts, 1);
+  assert.ok(server.received("/stalls").length <= 1);
+});
