@@ -37,14 +37,16 @@ async function run(client, input, init) {
   const caller = request.signal;
   const started = Date.now();
   let history; // made when the first attempt ends in something that may be retried
+  // The first attempt's limit is known in advance, unless time went into reading the body first.
+  let firstBudget = client.firstBudget;
   try {
     if (caller?.aborted) throw abortReason(caller);
     if (request.body === ONCE && policy.bufferBodyBytes > 0) {
-      await request.buffer(policy.bufferBodyBytes, caller, client.firstBudget);
+      await request.buffer(policy.bufferBodyBytes, caller, firstBudget);
+      firstBudget = policy.attemptBudgetMs(Date.now() - started);
     }
     for (;;) {
-      const budget =
-        history === undefined ? client.firstBudget : policy.attemptBudgetMs(Date.now() - started);
+      const budget = history === undefined ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
       const attempt = new Attempt(request, budget);
       let outcome;
       try {
