@@ -271,11 +271,13 @@ function isRequest(input) {
 /**
  * A plain copy of `init` with each member read once: its own properties (with a runtime's extensions
  * such as Next.js's `next` or Cloudflare's `cf`), and the members fetch reads through the prototype.
- * `undefined` when there is no init; anything else that is not an object is left for fetch to refuse.
+ * `undefined` when there is no init; anything else that is not an object is refused, as fetch does.
  */
 function snapshot(init) {
   if (init === undefined || init === null) return undefined;
-  if (typeof init !== "object" && typeof init !== "function") return undefined;
+  if (typeof init !== "object" && typeof init !== "function") {
+    throw new TypeError(`commerce-fetch: init must be an object, got a ${typeof init}`);
+  }
   const copy = { ...init };
   for (const member of INIT_MEMBERS) {
     if (!Object.hasOwn(copy, member) && member in init) copy[member] = init[member];
