@@ -17,17 +17,19 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000;
 const REDACTED: &str = "[redacted]";
 
 /// `text`, cut to [`MAX_MESSAGE_BYTES`] (at a character boundary), with the userinfo, query and
-/// fragment of every URL in it replaced by `[redacted]`, and, in a message about a header, every
-/// double-quoted value too. Scheme, host, port and path are kept: they say where a request went
-/// without carrying a secret.
+/// fragment of every URL in it replaced by `[redacted]`, and, in a message about a header, the
+/// header's value and every part in double or single quotes too. Scheme, host, port and path are
+/// kept: they say where a request went without carrying a secret.
 pub fn redact(text: &str) -> String {
-    let text = cut(text, MAX_MESSAGE_BYTES);
-    let urls_redacted = redact_bare_queries(&redact_urls(text));
+    let kept = cut(text, MAX_MESSAGE_BYTES);
+    let urls_redacted = redact_bare_queries(&redact_urls(kept, kept.len() < text.len()));
     if !mentions_header(&urls_redacted) {
         return urls_redacted;
     }
-    let quoted = redact_quoted(&redact_quoted(&urls_redacted, b'"'), b'\'');
-    redact_unquoted_value(&quoted)
+    // The value first, as a whole: it may hold quotes of its own, which would pair with the
+    // message's.
+    let value_redacted = redact_header_value(&urls_redacted, kept.len() < text.len());
+    redact_quoted(&redact_quoted(&value_redacted, b'"'), b'\'')
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends at a character boundary.
@@ -39,79 +41,101 @@ fn cut(text: &str, max: usize) -> &str {
     text.get(..end).unwrap_or_default()
 }
 
-/// Ends a URL's authority and path: white space, quotes, angle brackets, backticks and a closing
-/// parenthesis (Deno writes "for url (http://…)").
+/// Ends a URL wherever it stands: bytes a URL parser always escapes. Quotes and parentheses do not:
+/// a parser leaves `'`, `(` and `)` in a userinfo, path and query, so a URL that holds one runs on
+/// past it rather than leaving its tail in the clear ("for url (http://…): …" costs only the
+/// closing parenthesis, which is put back as punctuation or kept with the path).
+fn ends_url(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'<' | b'>')
+}
+
+/// Ends a URL's authority and path, where a parser escapes a backtick too (it leaves one in a query,
+/// so a query runs on past it).
 fn ends_path(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b')')
+    ends_url(b) || b == b'`'
 }
 
-/// Ends a query or fragment. Fewer bytes than [`ends_path`]: a URL parser percent-encodes these in a
-/// query, so a query runs on past a quote or parenthesis rather than leaving its tail in the clear.
-fn ends_query(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b'"' | b'<' | b'>' | b'`')
+/// Punctuation that closes the sentence or the quotes around a URL, left out of what is redacted.
+fn closes_sentence(b: u8) -> bool {
+    matches!(b, b')' | b':' | b'.' | b',' | b';' | b'\'' | b']' | b'`')
 }
 
-fn redact_urls(text: &str) -> String {
+/// `text` with the userinfo, query and fragment of every URL removed. `cut_short`: whether `text` was
+/// cut, so that the last URL may have lost the end of its userinfo.
+fn redact_urls(text: &str, cut_short: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     // `copied`: bytes before it are in `out`. Every index used to slice `text` below sits next to an
     // ASCII byte, so it is a character boundary.
     let mut copied = 0;
-    let mut from = 0;
-    while let Some(separator) = find(bytes, from, b"://") {
+    while let Some(separator) = find(bytes, copied, b"://") {
         let authority = separator + 3;
-        let mut path = authority;
-        while bytes
-            .get(path)
-            .is_some_and(|&b| !ends_path(b) && !matches!(b, b'/' | b'?' | b'#'))
+        // The authority and path stop short of the scheme of a URL written right after this one
+        // ("'http://a/','http://u:p@b/'"), so that the next one is read as a URL of its own.
+        let limit = find(bytes, authority, b"://").map_or(bytes.len(), |next| {
+            let scheme = bytes.get(authority..next).unwrap_or_default();
+            next - scheme.iter().rev().take_while(|&&b| is_scheme_byte(b)).count()
+        });
+        let mut path_end = authority;
+        while path_end < limit
+            && bytes
+                .get(path_end)
+                .is_some_and(|&b| !ends_path(b) && !matches!(b, b'?' | b'#'))
         {
-            path += 1;
+            path_end += 1;
         }
-        // Userinfo ends at the last '@' of the authority.
-        let host = bytes
-            .get(authority..path)
-            .and_then(|part| part.iter().rposition(|&b| b == b'@'))
-            .map_or(authority, |at| authority + at + 1);
+        let authority_end = bytes
+            .get(authority..path_end)
+            .and_then(|part| part.iter().position(|&b| b == b'/'))
+            .map_or(path_end, |slash| authority + slash);
+        // Userinfo ends at the last '@' of the authority. An authority that the length limit cut
+        // may have lost its '@', and so goes whole.
+        let cut_off = cut_short && authority_end == bytes.len();
+        let host = if cut_off {
+            authority_end
+        } else {
+            bytes
+                .get(authority..authority_end)
+                .and_then(|part| part.iter().rposition(|&b| b == b'@'))
+                .map_or(authority, |at| authority + at + 1)
+        };
         out.push_str(text.get(copied..authority).unwrap_or_default());
         if host != authority {
             out.push_str(REDACTED);
-            out.push('@');
+            if !cut_off {
+                out.push('@');
+            }
         }
-        let mut end = path;
-        while bytes
-            .get(end)
-            .is_some_and(|&b| !ends_path(b) && !matches!(b, b'?' | b'#'))
-        {
-            end += 1;
-        }
-        out.push_str(text.get(host..end).unwrap_or_default());
-        if let Some(&mark @ (b'?' | b'#')) = bytes.get(end) {
-            let start = end + 1;
+        out.push_str(text.get(host..path_end).unwrap_or_default());
+        copied = path_end.max(authority);
+        if let Some(&mark @ (b'?' | b'#')) = bytes.get(path_end) {
+            // The query and fragment run to the end of the URL, past any URL written inside them
+            // ("?next=https://…").
+            let start = path_end + 1;
             let mut stop = start;
-            while bytes.get(stop).is_some_and(|&b| !ends_query(b)) {
+            while bytes.get(stop).is_some_and(|&b| !ends_url(b)) {
                 stop += 1;
             }
-            // Punctuation that closes the sentence around the URL stays.
-            while stop > start
-                && bytes
-                    .get(stop - 1)
-                    .is_some_and(|b| matches!(b, b')' | b':' | b'.' | b',' | b';' | b'\'' | b']'))
-            {
+            while stop > start && bytes.get(stop - 1).is_some_and(|&b| closes_sentence(b)) {
                 stop -= 1;
             }
             out.push(char::from(mark));
             out.push_str(REDACTED);
-            end = stop;
+            copied = stop;
         }
-        copied = end;
-        from = end.max(authority);
     }
     out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
+/// A byte of a URL scheme (RFC 3986, section 3.1).
+fn is_scheme_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+}
+
 /// Queries outside a `scheme://` URL (a relative URL quoted in an error): a `?` that follows a
-/// character of a word and starts `name=value` text loses that text, as in [`redact_urls`].
+/// character of a word and starts `name=value` text loses that text up to the end of the URL, as in
+/// [`redact_urls`].
 fn redact_bare_queries(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -124,17 +148,13 @@ fn redact_bare_queries(text: &str) -> String {
         let mark = at + mark;
         let start = mark + 1;
         let mut stop = start;
-        while bytes.get(stop).is_some_and(|&b| !ends_query(b)) {
+        while bytes.get(stop).is_some_and(|&b| !ends_url(b)) {
             stop += 1;
         }
         let query = bytes.get(start..stop).unwrap_or_default();
         let follows_word = mark > 0 && bytes.get(mark - 1).is_some_and(|b| !b.is_ascii_whitespace());
         if follows_word && query.contains(&b'=') && !query.starts_with(REDACTED.as_bytes()) {
-            while stop > start
-                && bytes
-                    .get(stop - 1)
-                    .is_some_and(|b| matches!(b, b')' | b':' | b'.' | b',' | b';' | b'\'' | b']'))
-            {
+            while stop > start && bytes.get(stop - 1).is_some_and(|&b| closes_sentence(b)) {
                 stop -= 1;
             }
             out.push_str(text.get(copied..start).unwrap_or_default());
@@ -176,29 +196,68 @@ fn redact_quoted(text: &str, quote: u8) -> String {
     out
 }
 
-/// Firefox quotes nothing: "Window.fetch: <value> is an invalid header value." The value is what
-/// lies between the last ": " before that phrase and the phrase.
-fn redact_unquoted_value(text: &str) -> String {
+/// `text` with the value of every invalid header it quotes replaced by `[redacted]` (inside its
+/// quotes, when the runtime quoted it). Runtimes write the value as it is, quotes, colons and line
+/// breaks included, so it is found by the fixed words around it rather than by its quotes:
+/// - Node and Firefox: "Headers.append: <value> is an invalid header value", where Node quotes the
+///   value; it starts after the first ": " (since the previous such phrase);
+/// - Deno and WebKit: "Invalid header value: <value>", "Header 'x' has invalid value: <value>",
+///   both quoted; it runs to the end.
+///
+/// `cut_short`: whether `text` was cut, so that the words after the last value may be gone; then
+/// what follows the first ": " after the last value found runs to the end.
+fn redact_header_value(text: &str, cut_short: bool) -> String {
     const PHRASE: &[u8] = b" is an invalid header value";
+    const LAST: &[u8] = b"value: ";
     let bytes = text.as_bytes();
-    let Some(phrase) = bytes
-        .windows(PHRASE.len())
-        .position(|window| window.eq_ignore_ascii_case(PHRASE))
-    else {
-        return String::from(text);
-    };
-    let start = bytes
-        .get(..phrase)
-        .and_then(|before| before.windows(2).rposition(|pair| pair == b": "))
-        .map_or(0, |colon| colon + 2);
-    if matches!(bytes.get(start), Some(b'"' | b'\'')) {
-        return String::from(text); // quoted, and so already redacted
-    }
     let mut out = String::with_capacity(text.len());
-    out.push_str(text.get(..start).unwrap_or_default());
-    out.push_str(REDACTED);
-    out.push_str(text.get(phrase..).unwrap_or_default());
+    // `copied` as in `redact_urls`; `from`: where the current message starts.
+    let mut copied = 0;
+    let mut from = 0;
+    loop {
+        let phrase = find_ignoring_case(bytes, from, PHRASE);
+        let last = find_ignoring_case(bytes, from, LAST);
+        let (start, end) = match (phrase, last) {
+            // "… is an invalid header value: <value>" is Deno's form, not Firefox's.
+            (Some(phrase), last) if last.map_or(true, |last| last >= phrase + PHRASE.len()) => {
+                let start = bytes
+                    .get(..phrase)
+                    .and_then(|before| find(before, from, b": "))
+                    .map_or(from, |colon| colon + 2);
+                (start, phrase)
+            }
+            (_, Some(last)) => (last + LAST.len(), bytes.len()),
+            _ => match find(bytes, from, b": ") {
+                Some(colon) if cut_short => (colon + 2, bytes.len()),
+                _ => break,
+            },
+        };
+        let value = bytes.get(start..end).unwrap_or_default();
+        let quote = match value {
+            [open @ (b'"' | b'\''), .., close] if open == close => Some(char::from(*open)),
+            _ => None,
+        };
+        out.push_str(text.get(copied..start).unwrap_or_default());
+        out.extend(quote);
+        out.push_str(REDACTED);
+        out.extend(quote);
+        copied = end;
+        from = end + PHRASE.len();
+        if end == bytes.len() {
+            break;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
+}
+
+/// The first index at or after `from` where `needle` (lower case) starts, ignoring ASCII case.
+fn find_ignoring_case(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
+        .map(|at| from + at)
 }
 
 /// The first index at or after `from` where `needle` starts.
@@ -248,6 +307,49 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_or_parenthesis_in_a_path_does_not_end_the_url_before_its_query() {
+        // A URL parser leaves `'`, `(` and `)` in a path as they are.
+        assert_eq!(
+            redact("for url (https://h/shirt-(blue)/it's?access_token=SECRET): client error"),
+            "for url (https://h/shirt-(blue)/it's?[redacted]): client error"
+        );
+    }
+
+    #[test]
+    fn userinfo_holding_a_quote_or_parenthesis_is_removed() {
+        // So it does in userinfo.
+        assert_eq!(
+            redact("'wss://o'neil:pa)SECRET@h:444/x'"),
+            "'wss://[redacted]@h:444/x'"
+        );
+    }
+
+    #[test]
+    fn a_backtick_in_a_query_does_not_end_it() {
+        // A URL parser leaves a backtick in a query (it escapes one everywhere else).
+        assert_eq!(
+            redact("see `http://h/p?q=`x`&access_token=SECRET`."),
+            "see `http://h/p?[redacted]`."
+        );
+    }
+
+    #[test]
+    fn a_url_in_a_query_is_removed_with_the_query() {
+        assert_eq!(
+            redact("http://a/?next=https://b/&token=SECRET"),
+            "http://a/?[redacted]"
+        );
+    }
+
+    #[test]
+    fn urls_written_next_to_each_other_are_each_cleaned() {
+        assert_eq!(
+            redact("'http://a/p','http://u:SECRET@b/'"),
+            "'http://a/p','http://[redacted]@b/'"
+        );
+    }
+
+    #[test]
     fn a_header_value_quoted_in_any_runtimes_message_is_removed() {
         for (message, redacted) in [
             (
@@ -271,6 +373,70 @@ mod tests {
         }
         // Quotes in messages about something else are left alone.
         assert_eq!(redact("Unexpected \"x\""), "Unexpected \"x\"");
+    }
+
+    #[test]
+    fn an_unquoted_header_value_holding_a_colon_is_removed_whole() {
+        assert_eq!(
+            redact("Window.fetch: SECRET\r\n: x is an invalid header value."),
+            "Window.fetch: [redacted] is an invalid header value."
+        );
+    }
+
+    #[test]
+    fn a_header_value_holding_quotes_is_removed_whole() {
+        // Runtimes quote the value without escaping the quotes inside it.
+        for (message, redacted) in [
+            (
+                "Headers.append: \"a=\"SECRET\n\" is an invalid header value.",
+                "Headers.append: \"[redacted]\" is an invalid header value.",
+            ),
+            (
+                "Invalid header value: \"a\"SECRET\n\"",
+                "Invalid header value: \"[redacted]\"",
+            ),
+            (
+                "Header 'cookie' has invalid value: 'it's SECRET\n'",
+                "Header '[redacted]' has invalid value: '[redacted]'",
+            ),
+            (
+                "Window.fetch: \"a\" SECRET\n is an invalid header value.",
+                "Window.fetch: [redacted] is an invalid header value.",
+            ),
+        ] {
+            assert_eq!(redact(message), redacted);
+        }
+    }
+
+    #[test]
+    fn every_header_value_in_a_message_is_removed() {
+        assert_eq!(
+            redact(
+                "Window.fetch: A is an invalid header value. Headers.append: \"\"SECRET \" is an invalid header value."
+            ),
+            "Window.fetch: [redacted] is an invalid header value. Headers.append: \"[redacted]\" is an invalid header value."
+        );
+    }
+
+    #[test]
+    fn a_header_value_cut_off_by_the_length_limit_is_removed() {
+        // The words after the value are past the limit; the value's own quotes pair up.
+        let value = alloc::format!("a\"SECRET\"b {}", "x".repeat(MAX_MESSAGE_BYTES));
+        for message in [
+            alloc::format!("Headers.append: \"{value}\" is an invalid header value."),
+            alloc::format!("Headers.append: {value} is an invalid header value."),
+        ] {
+            assert_eq!(redact(&message), "Headers.append: [redacted]");
+        }
+    }
+
+    #[test]
+    fn invalid_header_value_followed_by_a_colon_is_read_as_denos_form() {
+        // Firefox's closing words, but the value comes after them, as in Deno's message.
+        assert_eq!(
+            redact("it is an Invalid header value: \"a\"SECRET\""),
+            "it is an Invalid header value: \"[redacted]\""
+        );
     }
 
     #[test]
@@ -320,6 +486,15 @@ mod tests {
         assert_eq!(redacted.len(), MAX_MESSAGE_BYTES);
         let text = alloc::format!("x{}", "é".repeat(MAX_MESSAGE_BYTES));
         assert_eq!(redact(&text).len(), MAX_MESSAGE_BYTES - 1);
+    }
+
+    #[test]
+    fn a_url_cut_off_inside_its_userinfo_loses_all_of_it() {
+        // The '@' that marks the userinfo is past the limit, so all that is left may be userinfo.
+        let text = alloc::format!("{}ws://SECRET:password@h/", "x".repeat(MAX_MESSAGE_BYTES - 20));
+        let redacted = redact(&text);
+        assert!(!redacted.contains("SECR"), "{redacted}");
+        assert!(redacted.ends_with("xws://[redacted]"), "{redacted}");
     }
 
     #[test]
