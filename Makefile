@@ -27,7 +27,7 @@ lint-rust: tools
 fuzz: fuzz-tools
 	bash scripts/fuzz.sh 60
 
-## The same, 20 s a target (about 2 minutes with the build).
+## The same, 20 s a target (about 3 minutes with the build).
 test-fuzz: fuzz-tools
 	bash scripts/fuzz.sh 20
 
