@@ -7,7 +7,7 @@
 //! makes keep the runtime's message as their cause, so the message is cut to a length that is cheap
 //! to scan and then cleaned by [`redact`].
 
-use alloc::string::String;
+use alloc::{string::String, vec::Vec};
 
 /// The most bytes of a message from outside that are kept: every runtime's network error fits, and
 /// a 50 MB message costs no more to handle than a short one.
@@ -22,14 +22,23 @@ const REDACTED: &str = "[redacted]";
 /// kept: they say where a request went without carrying a secret.
 pub fn redact(text: &str) -> String {
     let kept = cut(text, MAX_MESSAGE_BYTES);
-    let urls_redacted = redact_bare_queries(&redact_urls(kept, kept.len() < text.len()));
-    if !mentions_header(&urls_redacted) {
-        return urls_redacted;
+    let cut_short = kept.len() < text.len();
+    let bytes = kept.as_bytes();
+    // Every pass marks what to remove in the same text, so that none can hide from another what it
+    // looks for (a query running on over the words around a header's value, a quoted header value
+    // holding a URL's '@'); what is marked is then removed at once.
+    let mut marked = Vec::new();
+    mark_urls(bytes, cut_short, &mut marked);
+    mark_bare_queries(bytes, &mut marked);
+    if mentions_header(bytes) {
+        // A value may hold quotes of its own, which must not pair with the message's.
+        let mut values = Vec::new();
+        mark_header_values(bytes, cut_short, &mut values);
+        mark_quoted(bytes, b'"', &values, &mut marked);
+        mark_quoted(bytes, b'\'', &values, &mut marked);
+        marked.extend(values);
     }
-    // The value first, as a whole: it may hold quotes of its own, which would pair with the
-    // message's.
-    let value_redacted = redact_header_value(&urls_redacted, kept.len() < text.len());
-    redact_quoted(&redact_quoted(&value_redacted, b'"'), b'\'')
+    remove(kept, marked)
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends at a character boundary.
@@ -39,6 +48,38 @@ fn cut(text: &str, max: usize) -> &str {
         end -= 1;
     }
     text.get(..end).unwrap_or_default()
+}
+
+/// `text` with each marked range of bytes replaced by `[redacted]`, ranges that overlap or touch by
+/// one. Every range starts and ends next to an ASCII byte or at an end of `text`, so at a character
+/// boundary.
+fn remove(text: &str, mut marked: Vec<(usize, usize)>) -> String {
+    marked.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut open: Option<(usize, usize)> = None;
+    for (start, end) in marked {
+        match open {
+            Some((_, open_end)) if start <= open_end => {
+                open = open.map(|(open_start, _)| (open_start, open_end.max(end)));
+            }
+            _ => {
+                if let Some((open_start, open_end)) = open {
+                    out.push_str(text.get(copied..open_start).unwrap_or_default());
+                    out.push_str(REDACTED);
+                    copied = open_end;
+                }
+                open = Some((start, end));
+            }
+        }
+    }
+    if let Some((open_start, open_end)) = open {
+        out.push_str(text.get(copied..open_start).unwrap_or_default());
+        out.push_str(REDACTED);
+        copied = open_end;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
 }
 
 /// Ends a URL wherever it stands: bytes a URL parser always escapes. Quotes and parentheses do not:
@@ -60,15 +101,24 @@ fn closes_sentence(b: u8) -> bool {
     matches!(b, b')' | b':' | b'.' | b',' | b';' | b'\'' | b']' | b'`')
 }
 
-/// `text` with the userinfo, query and fragment of every URL removed. `cut_short`: whether `text` was
-/// cut, so that the last URL may have lost the end of its userinfo.
-fn redact_urls(text: &str, cut_short: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    // `copied`: bytes before it are in `out`. Every index used to slice `text` below sits next to an
-    // ASCII byte, so it is a character boundary.
-    let mut copied = 0;
-    while let Some(separator) = find(bytes, copied, b"://") {
+/// Where a query or fragment that starts at `start` ends: at the end of the URL, past any URL written
+/// inside it ("?next=https://…"), short of the punctuation that closes the sentence around it.
+fn query_end(bytes: &[u8], start: usize) -> usize {
+    let mut stop = start;
+    while bytes.get(stop).is_some_and(|&b| !ends_url(b)) {
+        stop += 1;
+    }
+    while stop > start && bytes.get(stop - 1).is_some_and(|&b| closes_sentence(b)) {
+        stop -= 1;
+    }
+    stop
+}
+
+/// Marks the userinfo, query and fragment of every URL. `cut_short`: whether the text was cut, so
+/// that the last URL may have lost the end of its userinfo.
+fn mark_urls(bytes: &[u8], cut_short: bool, marked: &mut Vec<(usize, usize)>) {
+    let mut from = 0;
+    while let Some(separator) = find(bytes, from, b"://") {
         let authority = separator + 3;
         // The authority and path stop short of the scheme of a URL written right after this one
         // ("'http://a/','http://u:p@b/'"), so that the next one is read as a URL of its own.
@@ -88,44 +138,23 @@ fn redact_urls(text: &str, cut_short: bool) -> String {
             .get(authority..path_end)
             .and_then(|part| part.iter().position(|&b| b == b'/'))
             .map_or(path_end, |slash| authority + slash);
-        // Userinfo ends at the last '@' of the authority. An authority that the length limit cut
-        // may have lost its '@', and so goes whole.
-        let cut_off = cut_short && authority_end == bytes.len();
-        let host = if cut_off {
-            authority_end
-        } else {
-            bytes
-                .get(authority..authority_end)
-                .and_then(|part| part.iter().rposition(|&b| b == b'@'))
-                .map_or(authority, |at| authority + at + 1)
-        };
-        out.push_str(text.get(copied..authority).unwrap_or_default());
-        if host != authority {
-            out.push_str(REDACTED);
-            if !cut_off {
-                out.push('@');
-            }
+        if cut_short && authority_end == bytes.len() {
+            // An authority that the length limit cut may have lost its '@': it goes whole.
+            marked.push((authority, authority_end));
+        } else if let Some(at) = bytes
+            .get(authority..authority_end)
+            .and_then(|part| part.iter().rposition(|&b| b == b'@'))
+        {
+            // Userinfo ends at the last '@' of the authority.
+            marked.push((authority, authority + at));
         }
-        out.push_str(text.get(host..path_end).unwrap_or_default());
-        copied = path_end.max(authority);
-        if let Some(&mark @ (b'?' | b'#')) = bytes.get(path_end) {
-            // The query and fragment run to the end of the URL, past any URL written inside them
-            // ("?next=https://…").
-            let start = path_end + 1;
-            let mut stop = start;
-            while bytes.get(stop).is_some_and(|&b| !ends_url(b)) {
-                stop += 1;
-            }
-            while stop > start && bytes.get(stop - 1).is_some_and(|&b| closes_sentence(b)) {
-                stop -= 1;
-            }
-            out.push(char::from(mark));
-            out.push_str(REDACTED);
-            copied = stop;
+        from = path_end.max(authority);
+        if let Some(b'?' | b'#') = bytes.get(path_end) {
+            let stop = query_end(bytes, path_end + 1);
+            marked.push((path_end + 1, stop));
+            from = stop.max(from);
         }
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
-    out
 }
 
 /// A byte of a URL scheme (RFC 3986, section 3.1).
@@ -133,86 +162,64 @@ fn is_scheme_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
 }
 
-/// Queries outside a `scheme://` URL (a relative URL quoted in an error): a `?` that follows a
-/// character of a word and starts `name=value` text loses that text up to the end of the URL, as in
-/// [`redact_urls`].
-fn redact_bare_queries(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut at = 0;
-    while let Some(mark) = bytes
-        .get(at..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'?'))
-    {
-        let mark = at + mark;
-        let start = mark + 1;
-        let mut stop = start;
-        while bytes.get(stop).is_some_and(|&b| !ends_url(b)) {
-            stop += 1;
-        }
-        let query = bytes.get(start..stop).unwrap_or_default();
+/// Marks queries outside a `scheme://` URL (a relative URL quoted in an error): a `?` that follows a
+/// character of a word and starts `name=value` text, to the end of the URL as in [`mark_urls`].
+fn mark_bare_queries(bytes: &[u8], marked: &mut Vec<(usize, usize)>) {
+    for (mark, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'?') {
         let follows_word = mark > 0 && bytes.get(mark - 1).is_some_and(|b| !b.is_ascii_whitespace());
-        if follows_word && query.contains(&b'=') && !query.starts_with(REDACTED.as_bytes()) {
-            while stop > start && bytes.get(stop - 1).is_some_and(|&b| closes_sentence(b)) {
-                stop -= 1;
-            }
-            out.push_str(text.get(copied..start).unwrap_or_default());
-            out.push_str(REDACTED);
-            copied = stop;
+        let mut end = mark + 1;
+        while bytes.get(end).is_some_and(|&b| !ends_url(b)) {
+            end += 1;
         }
-        at = stop.max(start);
+        let names_a_value = bytes
+            .get(mark + 1..end)
+            .is_some_and(|query| query.contains(&b'='));
+        if follows_word && names_a_value {
+            marked.push((mark + 1, query_end(bytes, mark + 1)));
+        }
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
-    out
 }
 
 /// Whether the message is about a header ("… is an invalid header value"), whose quoted parts may be
 /// the header's value.
-fn mentions_header(text: &str) -> bool {
-    text.as_bytes()
+fn mentions_header(bytes: &[u8]) -> bool {
+    bytes
         .windows(6)
         .any(|window| window.eq_ignore_ascii_case(b"header"))
 }
 
-/// `text` with the inside of every pair of `quote`s replaced by `[redacted]`; an unclosed quote runs
-/// to the end.
-fn redact_quoted(text: &str, quote: u8) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.bytes().position(|b| b == quote) {
-        out.push_str(rest.get(..=open).unwrap_or_default());
-        let after = rest.get(open + 1..).unwrap_or_default();
-        out.push_str(REDACTED);
-        match after.bytes().position(|b| b == quote) {
-            Some(close) => {
-                out.push(char::from(quote));
-                rest = after.get(close + 1..).unwrap_or_default();
-            }
-            None => return out,
+/// Marks the inside of every pair of `quote`s, leaving out those within the `values` already
+/// marked; an unclosed quote runs to the end.
+fn mark_quoted(bytes: &[u8], quote: u8, values: &[(usize, usize)], marked: &mut Vec<(usize, usize)>) {
+    let is_quote = |at: &usize| {
+        bytes.get(*at) == Some(&quote) && !values.iter().any(|&(start, end)| start <= *at && *at < end)
+    };
+    let mut open = None;
+    for at in (0..bytes.len()).filter(is_quote) {
+        match open.take() {
+            None => open = Some(at + 1),
+            Some(start) => marked.push((start, at)),
         }
     }
-    out.push_str(rest);
-    out
+    if let Some(start) = open {
+        marked.push((start, bytes.len()));
+    }
 }
 
-/// `text` with the value of every invalid header it quotes replaced by `[redacted]` (inside its
-/// quotes, when the runtime quoted it). Runtimes write the value as it is, quotes, colons and line
-/// breaks included, so it is found by the fixed words around it rather than by its quotes:
+/// Marks the value of every invalid header the text quotes (inside its quotes, when the runtime
+/// quoted it). Runtimes write the value as it is, quotes, colons and line breaks included, so it is
+/// found by the fixed words around it rather than by its quotes:
 /// - Node and Firefox: "Headers.append: <value> is an invalid header value", where Node quotes the
 ///   value; it starts after the first ": " (since the previous such phrase);
 /// - Deno and WebKit: "Invalid header value: <value>", "Header 'x' has invalid value: <value>",
 ///   both quoted; it runs to the end.
 ///
-/// `cut_short`: whether `text` was cut, so that the words after the last value may be gone; then
+/// `cut_short`: whether the text was cut, so that the words after the last value may be gone; then
 /// what follows the first ": " after the last value found runs to the end.
-fn redact_header_value(text: &str, cut_short: bool) -> String {
+fn mark_header_values(bytes: &[u8], cut_short: bool, marked: &mut Vec<(usize, usize)>) {
     const PHRASE: &[u8] = b" is an invalid header value";
     const LAST: &[u8] = b"value: ";
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    // `copied` as in `redact_urls`; `from`: where the current message starts.
-    let mut copied = 0;
+    // `from`: where the current message starts.
     let mut from = 0;
     loop {
         let phrase = find_ignoring_case(bytes, from, PHRASE);
@@ -232,23 +239,20 @@ fn redact_header_value(text: &str, cut_short: bool) -> String {
                 _ => break,
             },
         };
-        let value = bytes.get(start..end).unwrap_or_default();
-        let quote = match value {
-            [open @ (b'"' | b'\''), .., close] if open == close => Some(char::from(*open)),
-            _ => None,
+        let quoted = match bytes.get(start..end) {
+            Some([open @ (b'"' | b'\''), .., close]) => open == close,
+            _ => false,
         };
-        out.push_str(text.get(copied..start).unwrap_or_default());
-        out.extend(quote);
-        out.push_str(REDACTED);
-        out.extend(quote);
-        copied = end;
+        marked.push(if quoted {
+            (start + 1, end - 1)
+        } else {
+            (start, end)
+        });
         from = end + PHRASE.len();
         if end == bytes.len() {
             break;
         }
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
-    out
 }
 
 /// The first index at or after `from` where `needle` (lower case) starts, ignoring ASCII case.
@@ -463,6 +467,16 @@ mod tests {
             "Unable to connect. Is the computer able to access the url?"
         );
         assert_eq!(redact("why? because"), "why? because");
+    }
+
+    #[test]
+    fn no_pass_hides_from_another_what_it_looks_for() {
+        // A relative URL's query running on into the words around a header's value.
+        let out = redact("GET /c/?k=1Header 'authorization' has invalid value: 'SECRET-1'");
+        assert!(!out.contains("SECRET-1"), "{out}");
+        // A quoted part of a header message holding a URL's '@'.
+        let out = redact("Invalid header value: \"v\" from https://SECRET-2:pw'@'@h.example/x");
+        assert!(!out.contains("SECRET-2"), "{out}");
     }
 
     #[test]

@@ -18,8 +18,8 @@
 //! - it never panics, and the output is no longer than the cut input plus the markers that may be
 //!   inserted (ten bytes for each URL's userinfo and query, each quote, and each header value);
 //! - the cut is the longest prefix of at most `MAX_MESSAGE_BYTES` that ends at a character (worked
-//!   out here char by char); text holding neither `://` nor "header" (any case) comes back as that
-//!   prefix, and text without "header" is unchanged up to its first `://`;
+//!   out here char by char); text without "header" (any case) is unchanged up to its first `://` or
+//!   its first query outside a URL (`…word?name=…`, which goes as a relative URL's query does);
 //! - a planted token never appears in the output, wherever the length limit cuts the message; a
 //!   cut inside the token leaves only a prefix of it in the text at all, so the check is for the
 //!   whole token. Except in one case: Firefox's message does not quote the value, and after
@@ -367,6 +367,23 @@ fn kept_part(text: &str) -> &str {
     &text[..end]
 }
 
+/// Whether a query outside a URL starts at `at`: a `?` right after a byte that is not white space,
+/// followed by `=` before anything that ends a URL (white space, `"`, `<`, `>`).
+fn bare_query_at(bytes: &[u8], at: usize) -> bool {
+    at > 0
+        && bytes[at] == b'?'
+        && !bytes[at - 1].is_ascii_whitespace()
+        && bytes[at + 1..]
+            .iter()
+            .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'<' | b'>'))
+            .any(|&b| b == b'=')
+}
+
+/// Where the first query outside a URL starts.
+fn first_bare_query(text: &str) -> Option<usize> {
+    (0..text.len()).find(|&at| bare_query_at(text.as_bytes(), at))
+}
+
 fn mentions_header(text: &str) -> bool {
     text.to_ascii_lowercase().contains("header")
 }
@@ -381,7 +398,8 @@ fn check_any_text(text: &str) -> String {
         .to_ascii_lowercase()
         .matches(" is an invalid header value")
         .count();
-    let bound = kept.len() + REDACTED.len() * (2 * urls + quotes + values + 1);
+    let marks = kept.bytes().filter(|&b| b == b'?').count();
+    let bound = kept.len() + REDACTED.len() * (2 * urls + quotes + values + marks + 1);
     assert!(
         out.len() <= bound,
         "{} bytes out of {} kept, more than {bound}",
@@ -389,7 +407,10 @@ fn check_any_text(text: &str) -> String {
         kept.len()
     );
     if !mentions_header(kept) {
-        let unchanged = kept.find("://").map_or(kept.len(), |at| at + 3);
+        let unchanged = kept
+            .find("://")
+            .map_or(kept.len(), |at| at + 3)
+            .min(first_bare_query(kept).map_or(kept.len(), |at| at + 1));
         assert!(
             out.as_bytes().get(..unchanged) == Some(&kept.as_bytes()[..unchanged]),
             "changed before the first URL: {kept:?} became {out:?}"
@@ -443,7 +464,17 @@ fuzz_target!(|data: &[u8]| {
                     .get(url.end..)
                     .is_some_and(|after| after.iter().any(|&b| ends_url(b)))
             };
-            if whole {
+            // A URL written inside the query of a relative URL before it goes with that query.
+            let start = url.end - url.written.len();
+            let in_query = || {
+                let bytes = kept.as_bytes();
+                let word = bytes[..start]
+                    .iter()
+                    .rposition(|&b| ends_url(b))
+                    .map_or(0, |at| at + 1);
+                (word..start).any(|at| bare_query_at(bytes, at))
+            };
+            if whole && !in_query() {
                 assert!(
                     out.contains(url.kept.as_str()),
                     "lost {:?} from {kept:?}: {out:?}",
