@@ -13,6 +13,12 @@ use alloc::{string::String, vec::Vec};
 /// a 50 MB message costs no more to handle than a short one.
 pub const MAX_MESSAGE_BYTES: usize = 1_000;
 
+/// How far past the kept part a message is read to learn whether it is about a header: Firefox does
+/// not quote an invalid header's value, and only the words after it ("… is an invalid header
+/// value") say what it is, so a long value (a bearer token of a kilobyte or two) would push them past
+/// the cut. 16 KiB is twice the largest header most servers accept.
+pub const MAX_SCANNED_BYTES: usize = 16 * 1024;
+
 /// What replaces a removed part.
 const REDACTED: &str = "[redacted]";
 
@@ -30,7 +36,8 @@ pub fn redact(text: &str) -> String {
     let mut marked = Vec::new();
     mark_urls(bytes, cut_short, &mut marked);
     mark_bare_queries(bytes, &mut marked);
-    if mentions_header(bytes) {
+    let scanned = cut(text, MAX_SCANNED_BYTES).as_bytes();
+    if mentions_header(bytes) || (cut_short && mentions_header(scanned)) {
         // A value may hold quotes of its own, which must not pair with the message's.
         let mut values = Vec::new();
         mark_header_values(bytes, cut_short, &mut values);
@@ -467,6 +474,15 @@ mod tests {
             "Unable to connect. Is the computer able to access the url?"
         );
         assert_eq!(redact("why? because"), "why? because");
+    }
+
+    #[test]
+    fn a_long_unquoted_header_value_is_removed_though_the_cut_hides_what_it_is() {
+        let token = "eyJ".repeat(600);
+        let out = redact(&alloc::format!(
+            "Window.fetch: Bearer {token}\nX is an invalid header value."
+        ));
+        assert_eq!(out, "Window.fetch: [redacted]");
     }
 
     #[test]

@@ -18,22 +18,23 @@
 //! - it never panics, and the output is no longer than the cut input plus the markers that may be
 //!   inserted (ten bytes for each URL's userinfo and query, each quote, and each header value);
 //! - the cut is the longest prefix of at most `MAX_MESSAGE_BYTES` that ends at a character (worked
-//!   out here char by char); text without "header" (any case) is unchanged up to its first `://` or
+//!   out here char by char); text not about a header (no "header", in any case, in what is kept or,
+//!   when it was cut, in what is read past the cut) is unchanged up to its first `://` or
 //!   its first query outside a URL (`…word?name=…`, which goes as a relative URL's query does);
 //! - a planted token never appears in the output, wherever the length limit cuts the message; a
 //!   cut inside the token leaves only a prefix of it in the text at all, so the check is for the
-//!   whole token. Except in one case: Firefox's message does not quote the value, and after
-//!   "Window.fetch: " only its closing words (" is an invalid header value") say that it holds
-//!   one, so when the limit cuts those off and nothing else in what is left mentions a header, the
-//!   message cannot be told from any other and is not checked (its value is left in the clear);
-//! - a URL kept whole keeps its scheme, host, port and path, in a text that does not mention
-//!   "header" (where quoted parts go too), unless it runs into the cut (nothing that ends a URL
+//!   whole token. Firefox's message does not quote the value, and after "Window.fetch: " only its
+//!   closing words (" is an invalid header value") say that it holds one; `redact` reads up to
+//!   `MAX_SCANNED_BYTES` for them, so only a message whose closing words lie beyond that is not
+//!   checked (its value is left in the clear);
+//! - a URL kept whole keeps its scheme, host, port and path, in a text not about a header (where
+//!   quoted parts go too), and not inside a relative URL's query, unless it runs into the cut (nothing that ends a URL
 //!   whatever surrounds it, white space, `"`, `<` or `>`, comes between): its authority may then be
 //!   userinfo that lost its '@', and goes whole.
 #![no_main]
 
 use arbitrary::{Result, Unstructured};
-use commerce_fetch::redact::{redact, MAX_MESSAGE_BYTES};
+use commerce_fetch::redact::{redact, MAX_MESSAGE_BYTES, MAX_SCANNED_BYTES};
 use libfuzzer_sys::fuzz_target;
 
 const REDACTED: &str = "[redacted]";
@@ -357,9 +358,14 @@ fn header_message(u: &mut Unstructured<'_>, secret: &str) -> Result<(String, boo
 
 /// The longest prefix of `text` of at most `MAX_MESSAGE_BYTES` bytes made of whole characters.
 fn kept_part(text: &str) -> &str {
+    prefix(text, MAX_MESSAGE_BYTES)
+}
+
+/// The longest prefix of `text` of at most `max` bytes made of whole characters.
+fn prefix(text: &str, max: usize) -> &str {
     let mut end = 0;
     for c in text.chars() {
-        if end + c.len_utf8() > MAX_MESSAGE_BYTES {
+        if end + c.len_utf8() > max {
             break;
         }
         end += c.len_utf8();
@@ -384,6 +390,13 @@ fn first_bare_query(text: &str) -> Option<usize> {
     (0..text.len()).find(|&at| bare_query_at(text.as_bytes(), at))
 }
 
+/// Whether `redact` treats `text` as a message about a header: what it keeps mentions one, or, when
+/// it was cut, what it reads past the cut does.
+fn about_header(text: &str) -> bool {
+    let kept = kept_part(text);
+    mentions_header(kept) || (kept.len() < text.len() && mentions_header(prefix(text, MAX_SCANNED_BYTES)))
+}
+
 fn mentions_header(text: &str) -> bool {
     text.to_ascii_lowercase().contains("header")
 }
@@ -406,7 +419,7 @@ fn check_any_text(text: &str) -> String {
         out.len(),
         kept.len()
     );
-    if !mentions_header(kept) {
+    if !about_header(text) {
         let unchanged = kept
             .find("://")
             .map_or(kept.len(), |at| at + 3)
@@ -447,14 +460,14 @@ fuzz_target!(|data: &[u8]| {
     }
     let out = check_any_text(&message);
     let kept = kept_part(&message);
-    if firefox && kept.len() < message.len() && !mentions_header(kept) {
+    if firefox && !mentions_header(prefix(&message, MAX_SCANNED_BYTES)) {
         return;
     }
     assert!(
         !out.contains(secret.as_str()),
         "the secret {secret:?} is left in\n  {out:?}\nfrom\n  {kept:?}"
     );
-    if !mentions_header(kept) {
+    if !about_header(&message) {
         for url in &urls {
             // A URL that runs into the cut may have lost its userinfo's '@' to it.
             let whole = if kept.len() == message.len() {

@@ -18,8 +18,10 @@ let hintNames;
 
 /** The longest string passed into the wasm for a name (a method, a preset, a header name). */
 const MAX_NAME = 100;
-/** The longest message passed in: the core keeps 1,000 bytes of it. */
+/** The longest message passed in to be classified: the core reads 1,000 bytes of it. */
 const MAX_MESSAGE = 1000;
+/** The longest message passed in to be cleaned (the core's `MAX_SCANNED_BYTES`, in characters). */
+const MAX_SCANNED = 16 * 1024;
 /**
  * The longest header value passed in as a wait hint: a number or an HTTP-date is under 40 characters,
  * so a longer value is malformed and is not copied into the wasm.
@@ -110,11 +112,14 @@ export function isReadOnlyGraphql(document) {
   }
 }
 
-/** `text` cut short, with URL queries, userinfo and quoted header values removed. */
+/**
+ * `text` cut short, with URL queries, userinfo and header values removed. The core reads up to 16 KiB
+ * of it (`MAX_SCANNED_BYTES`) to tell a message about a header, and keeps 1,000 bytes.
+ */
 export function redact(text) {
   const owner = generation;
   try {
-    return bindings.redact(cut(text, 4 * MAX_MESSAGE));
+    return bindings.redact(cut(text, MAX_SCANNED));
   } catch (error) {
     throw rescue(error, owner);
   }
