@@ -18,10 +18,11 @@ let hintNames;
 
 /** The longest string passed into the wasm for a name (a method, a preset, a header name). */
 const MAX_NAME = 100;
-/** The longest message passed in to be classified: the core reads 1,000 bytes of it. */
-const MAX_MESSAGE = 1000;
-/** The longest message passed in to be cleaned (the core's `MAX_SCANNED_BYTES`, in characters). */
-const MAX_SCANNED = 16 * 1024;
+/**
+ * The longest message passed in, to be classified or cleaned: the core's `MAX_SCANNED_BYTES`, in
+ * characters. Firefox ends an invalid-header message with the words that say so, after the value.
+ */
+const MAX_MESSAGE = 16 * 1024;
 /**
  * The longest header value passed in as a wait hint: a number or an HTTP-date is under 40 characters,
  * so a longer value is malformed and is not copied into the wasm.
@@ -119,7 +120,7 @@ export function isReadOnlyGraphql(document) {
 export function redact(text) {
   const owner = generation;
   try {
-    return bindings.redact(cut(text, MAX_SCANNED));
+    return bindings.redact(cut(text, MAX_MESSAGE));
   } catch (error) {
     throw rescue(error, owner);
   }

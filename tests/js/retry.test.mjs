@@ -410,3 +410,14 @@ test("an invalid request's TypeError loses the URL's query and password and the 
     assert.ok(!everything(error).includes(secret), everything(error));
   }
 });
+
+test("a long token quoted unquoted by Firefox's invalid-header message is removed though the message is cut", async () => {
+  const token = `eyJ${"a1B2".repeat(400)}`;
+  const firefox = async () => {
+    throw new TypeError(`Window.fetch: Bearer ${token}\nX is an invalid header value.`);
+  };
+  const error = await createFetch({ fetch: firefox })("https://example.invalid/x").catch((e) => e);
+  assert.equal(error?.name, "TypeError");
+  assert.ok(!error.message.includes("a1B2a1B2"), error.message);
+  assert.equal(error.message, "Window.fetch: [redacted]");
+});
