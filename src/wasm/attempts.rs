@@ -7,7 +7,7 @@ use alloc::{string::String, vec::Vec};
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::js::set;
+use super::js::{lines, set};
 use super::policy::Policy;
 use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
 use crate::hints::{HeaderSource, RateLimitHint, HINT_HEADERS};
@@ -29,7 +29,7 @@ impl HeaderSource for HintValues<'_> {
         let index = HINT_HEADERS
             .iter()
             .position(|known| known.eq_ignore_ascii_case(name))?;
-        let value = self.0.split('\n').nth(index)?;
+        let value = lines(self.0).nth(index)?;
         (!value.is_empty()).then(|| String::from(value))
     }
 }

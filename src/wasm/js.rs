@@ -13,3 +13,22 @@ pub fn set(object: &Object, key: &str, value: &JsValue) {
 pub fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
+
+/// The lines of `joined`, which JavaScript joined with line feeds (no item holds one); an empty string
+/// has none. Split by hand: `str::split` brings its searcher and `memchr` into the wasm.
+pub fn lines(joined: &str) -> impl Iterator<Item = &str> {
+    let mut rest = (!joined.is_empty()).then_some(joined);
+    core::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|b| b == b'\n') {
+            Some(at) => {
+                rest = text.get(at + 1..);
+                text.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}

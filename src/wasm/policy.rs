@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::js::type_error;
+use super::js::{lines, type_error};
 use crate::message::Message;
 use crate::policy::{buffer_body_bytes, ConfigError, RetryConfig, RetryOptions};
 use crate::redirect::{CredentialHeaders, Hop};
@@ -47,7 +47,7 @@ impl Policy {
             limit,
             methods: methods
                 .as_deref()
-                .map(|joined| split_lines(joined).map(String::from).collect()),
+                .map(|joined| lines(joined).map(String::from).collect()),
             status_codes,
             base_ms,
             max_ms,
@@ -57,9 +57,8 @@ impl Policy {
             total_timeout,
         };
         let config = RetryConfig::from_options(&options).map_err(config_error)?;
-        let credentials =
-            CredentialHeaders::from_names(split_lines(credential_headers.as_deref().unwrap_or("")))
-                .map_err(config_error)?;
+        let credentials = CredentialHeaders::from_names(lines(credential_headers.as_deref().unwrap_or("")))
+            .map_err(config_error)?;
         let buffer_body = buffer_body
             .map_or(Ok(0), buffer_body_bytes)
             .map_err(config_error)?;
@@ -110,11 +109,6 @@ impl Policy {
     pub fn drops_header(&self, name: &str, to_get: bool, cross_origin: bool) -> bool {
         Hop { to_get, cross_origin }.drops_header(name, &self.credentials)
     }
-}
-
-/// The names in a list joined by line feeds; an empty string is an empty list.
-fn split_lines(joined: &str) -> impl Iterator<Item = &str> {
-    joined.split('\n').filter(move |_| !joined.is_empty())
 }
 
 fn config_error(error: ConfigError) -> JsValue {
