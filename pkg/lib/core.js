@@ -78,39 +78,36 @@ function replace() {
   bindings.initSync({ module });
 }
 
-export function interpret(status) {
+/** `bindings[name](...args)` on the current instance, with a trap rescued. */
+function call(name, ...args) {
   const owner = generation;
   try {
-    return bindings.interpret(status);
+    return bindings[name](...args);
   } catch (error) {
     throw rescue(error, owner);
   }
+}
+
+export function interpret(status) {
+  return call("interpret", status);
 }
 
 /** 0 when fetch's rejection means no response came (network), 1 an invalid request, 2 anything else. */
 export function fetchFailure(name, message, code, causeName, causeCode, causeMessage) {
-  const owner = generation;
-  try {
-    return bindings.fetchFailure(
-      cut(name),
-      cut(message, MAX_MESSAGE),
-      cut(code),
-      cut(causeName),
-      cut(causeCode),
-      cut(causeMessage, MAX_MESSAGE),
-    );
-  } catch (error) {
-    throw rescue(error, owner);
-  }
+  const cutMessage = (text) => cut(text, MAX_MESSAGE);
+  return call(
+    "fetchFailure",
+    cut(name),
+    cutMessage(message),
+    cut(code),
+    cut(causeName),
+    cut(causeCode),
+    cutMessage(causeMessage),
+  );
 }
 
 export function isReadOnlyGraphql(document) {
-  const owner = generation;
-  try {
-    return bindings.isReadOnlyGraphql(document);
-  } catch (error) {
-    throw rescue(error, owner);
-  }
+  return call("isReadOnlyGraphql", document);
 }
 
 /**
@@ -118,48 +115,21 @@ export function isReadOnlyGraphql(document) {
  * of it (`MAX_SCANNED_BYTES`) to tell a message about a header, and keeps 1,000 bytes.
  */
 export function redact(text) {
-  const owner = generation;
-  try {
-    return bindings.redact(cut(text, MAX_MESSAGE));
-  } catch (error) {
-    throw rescue(error, owner);
-  }
+  return call("redact", cut(text, MAX_MESSAGE));
 }
 
 export function isFollowedRedirect(status) {
-  const owner = generation;
-  try {
-    return bindings.isFollowedRedirect(status);
-  } catch (error) {
-    throw rescue(error, owner);
-  }
+  return call("isFollowedRedirect", status);
 }
 
 /** `{ toGet, crossOrigin }` to follow a redirect, or `{ reason, message }` to refuse it. */
 export function redirectStep(status, method, followed, fromProtocol, toProtocol, sameOrigin, body) {
-  const owner = generation;
-  try {
-    return bindings.redirectStep(
-      status,
-      cut(method),
-      followed,
-      cut(fromProtocol),
-      toProtocol === undefined ? undefined : cut(toProtocol),
-      sameOrigin,
-      body,
-    );
-  } catch (error) {
-    throw rescue(error, owner);
-  }
+  const to = toProtocol === undefined ? undefined : cut(toProtocol);
+  return call("redirectStep", status, cut(method), followed, cut(fromProtocol), to, sameOrigin, body);
 }
 
 export function hiddenRedirect(method) {
-  const owner = generation;
-  try {
-    return bindings.hiddenRedirect(cut(method));
-  } catch (error) {
-    throw rescue(error, owner);
-  }
+  return call("hiddenRedirect", cut(method));
 }
 
 /**
@@ -168,14 +138,7 @@ export function hiddenRedirect(method) {
  * (empty). `headers` is a response's; a look-alike whose `get` throws counts as having none.
  */
 export function hintValues(headers) {
-  if (hintNames === undefined) {
-    const owner = generation;
-    try {
-      hintNames = bindings.hintHeaders();
-    } catch (error) {
-      throw rescue(error, owner);
-    }
-  }
+  hintNames ??= call("hintHeaders");
   let joined = "";
   for (let i = 0; i < hintNames.length; i += 1) {
     let value;
@@ -224,36 +187,26 @@ export class CorePolicy {
   }
 
   attemptBudgetMs(elapsedMs) {
-    const policy = this.current();
-    try {
-      return policy.attemptBudgetMs(elapsedMs);
-    } catch (error) {
-      throw rescue(error, this.generation);
-    }
+    return this.ask("attemptBudgetMs", elapsedMs);
   }
 
   retriesMethod(method) {
-    const policy = this.current();
-    try {
-      return policy.retriesMethod(cut(method));
-    } catch (error) {
-      throw rescue(error, this.generation);
-    }
+    return this.ask("retriesMethod", cut(method));
   }
 
   isCredentialHeader(name) {
-    const policy = this.current();
-    try {
-      return policy.isCredentialHeader(cut(name));
-    } catch (error) {
-      throw rescue(error, this.generation);
-    }
+    return this.ask("isCredentialHeader", cut(name));
   }
 
   dropsHeader(name, toGet, crossOrigin) {
+    return this.ask("dropsHeader", cut(name), toGet, crossOrigin);
+  }
+
+  /** `policy[question](...args)` on the current instance, with a trap rescued. */
+  ask(question, ...args) {
     const policy = this.current();
     try {
-      return policy.dropsHeader(cut(name), toGet, crossOrigin);
+      return policy[question](...args);
     } catch (error) {
       throw rescue(error, this.generation);
     }
