@@ -255,14 +255,12 @@ function redirectError(refusal, history) {
 }
 
 /**
- * An invalid request's error, passed on as fetch gave it unless its message quotes a URL's query or
- * userinfo or a header value: then a `TypeError` with the same name and the cleaned message.
+ * An invalid request's error, as a fresh `TypeError` with the same name and message, the message
+ * cleaned of URL queries, userinfo and header values. Fresh, because runtimes hang the URL on such an
+ * error in other places too (Node's cause has it as `input`, Bun's error as `path`).
  */
 function cleaned(error) {
-  const message = textOf(error, "message");
-  const clean = core.redact(message);
-  if (clean === message) return error;
-  const copy = new TypeError(clean);
+  const copy = new TypeError(core.redact(textOf(error, "message")));
   const name = textOf(error, "name");
   if (name !== "" && name !== "TypeError") copy.name = name;
   return copy;

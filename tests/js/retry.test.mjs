@@ -421,3 +421,17 @@ test("a long token quoted unquoted by Firefox's invalid-header message is remove
   assert.ok(!error.message.includes("a1B2a1B2"), error.message);
   assert.equal(error.message, "Window.fetch: [redacted]");
 });
+
+test("an invalid request's error keeps none of the runtime's extra fields, where a URL may hide", async () => {
+  const runtime = async () => {
+    const error = new TypeError("fetch() URL is invalid");
+    error.path = "https://example.invalid/x?access_token=SECRET";
+    error.cause = new TypeError("Invalid URL", { cause: "https://example.invalid/x?access_token=SECRET" });
+    throw error;
+  };
+  const error = await createFetch({ fetch: runtime })("https://example.invalid/x").catch((e) => e);
+  assert.equal(error?.name, "TypeError");
+  assert.equal(error.message, "fetch() URL is invalid");
+  assert.equal(error.path, undefined);
+  assert.equal(error.cause, undefined);
+});
