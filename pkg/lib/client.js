@@ -10,7 +10,7 @@
 // credentials never reach another origin (see `CallerRequest.nextHop`).
 
 import * as core from "./core.js";
-import { NetworkError, RedirectError, safeCause, TimeoutError } from "./errors.js";
+import { NetworkError, RedirectError, read, safeCause, TimeoutError, textOf } from "./errors.js";
 import { CallerRequest, ONCE } from "./request.js";
 import { abortReason, follow, sleep, unfollow } from "./signals.js";
 
@@ -159,10 +159,9 @@ class Attempt {
         discardBody(response);
         throw new Refusal(this.request.hiddenRedirect(), 0);
       }
-      if (status < 300 || status > 399 || !core.isFollowedRedirect(status)) {
-        return followed === 0 ? response : markRedirected(response);
-      }
-      const location = headerOf(response, "location");
+      // A 3xx is asked about; anything else is not a redirect.
+      const redirect = status >= 300 && status <= 399 && core.isFollowedRedirect(status);
+      const location = redirect ? headerOf(response, "location") : undefined;
       if (location === undefined) return followed === 0 ? response : markRedirected(response);
       const hop = this.request.nextHop(response, status, location, followed, input, init);
       discardBody(response);
@@ -319,21 +318,6 @@ function discardBody(response) {
 }
 
 function ignore() {}
-
-/** `value[key]`, or `undefined` when reading it throws: the caller's `fetch` may throw anything. */
-function read(value, key) {
-  try {
-    return value?.[key];
-  } catch {
-    return undefined;
-  }
-}
-
-/** `value[key]` when it is a string, else "". */
-function textOf(value, key) {
-  const text = read(value, key);
-  return typeof text === "string" ? text : "";
-}
 
 /** An error's `code` (Node's `ECONNREFUSED`, undici's `UND_ERR_SOCKET`) as a string, else "". */
 function codeOf(error) {

@@ -152,33 +152,55 @@ export function hintValues(headers) {
   return joined;
 }
 
-/** A client's validated options, rebuilt on a fresh instance after a trap. */
-export class CorePolicy {
-  /** `args`: the options in the order the core's `Policy` takes them, already copied and checked. */
-  constructor(args) {
-    this.args = args;
-    this.make();
-    this.bufferBodyBytes = this.policy.bufferBodyBytes();
-  }
-
+/**
+ * Something of the core's (a `Policy`, an `Attempts`), made on the current instance and made again on
+ * a fresh one after a trap. A subclass says how in `build()`.
+ */
+class OnInstance {
   make() {
     const owner = generation;
     try {
-      this.policy = new bindings.Policy(...this.args);
+      this.made = this.build();
     } catch (error) {
       throw rescue(error, owner);
     }
     this.generation = owner;
   }
 
-  /** The core's `Policy` on the current instance. */
+  /** The object on the current instance. */
   current() {
     if (this.generation !== generation) this.make();
-    return this.policy;
+    return this.made;
   }
 
+  /** `object[question](...args)` on the current instance, with a trap rescued. */
+  ask(question, ...args) {
+    const made = this.current();
+    try {
+      return made[question](...args);
+    } catch (error) {
+      throw rescue(error, this.generation);
+    }
+  }
+}
+
+/** A client's validated options, rebuilt on a fresh instance after a trap. */
+export class CorePolicy extends OnInstance {
+  /** `args`: the options in the order the core's `Policy` takes them, already copied and checked. */
+  constructor(args) {
+    super();
+    this.args = args;
+    this.make();
+    this.bufferBodyBytes = this.made.bufferBodyBytes();
+  }
+
+  build() {
+    return new bindings.Policy(...this.args);
+  }
+
+  /** The success path's one question, asked without the spread of `ask`. */
   retriesStatus(status) {
-    const policy = this.generation === generation ? this.policy : this.current();
+    const policy = this.generation === generation ? this.made : this.current();
     try {
       return policy.retriesStatus(status);
     } catch (error) {
@@ -201,44 +223,25 @@ export class CorePolicy {
   dropsHeader(name, toGet, crossOrigin) {
     return this.ask("dropsHeader", cut(name), toGet, crossOrigin);
   }
-
-  /** `policy[question](...args)` on the current instance, with a trap rescued. */
-  ask(question, ...args) {
-    const policy = this.current();
-    try {
-      return policy[question](...args);
-    } catch (error) {
-      throw rescue(error, this.generation);
-    }
-  }
 }
 
 /**
  * The retry history of one call (the core's `Attempts`). It keeps what it was told, so that after a
  * trap it can be rebuilt on the fresh instance by telling it again.
  */
-export class CallHistory {
+export class CallHistory extends OnInstance {
   constructor(policy, method, idempotent, replayable, startedMs) {
+    super();
     this.policy = policy;
     this.args = [cut(method), idempotent, replayable, startedMs];
     this.steps = [];
     this.make();
   }
 
-  make() {
-    const owner = generation;
-    try {
-      this.attempts = new bindings.Attempts(this.policy.current(), ...this.args);
-      for (const step of this.steps) apply(this.attempts, step);
-    } catch (error) {
-      throw rescue(error, owner);
-    }
-    this.generation = owner;
-  }
-
-  current() {
-    if (this.generation !== generation) this.make();
-    return this.attempts;
+  build() {
+    const attempts = new bindings.Attempts(this.policy.current(), ...this.args);
+    for (const step of this.steps) apply(attempts, step);
+    return attempts;
   }
 
   /** The wait before the next attempt after a response, or `undefined` when it is the result. */
@@ -273,20 +276,11 @@ export class CallHistory {
     return this.ask("message");
   }
 
-  ask(question) {
-    const attempts = this.current();
-    try {
-      return attempts[question]();
-    } catch (error) {
-      throw rescue(error, this.generation);
-    }
-  }
-
   /** Frees the history; never throws, so it cannot hide the error a call ends with. */
   free() {
     if (this.generation !== generation) return;
     try {
-      this.attempts.free();
+      this.made.free();
     } catch {}
   }
 }

@@ -72,30 +72,32 @@ const MAX_CAUSE_DEPTH = 3;
 export function safeCause(error, depth = 0) {
   if (error === undefined || error === null || depth > MAX_CAUSE_DEPTH) return undefined;
   if (typeof error !== "object" && typeof error !== "function") return redact(`${String(error)}`);
-  const copy = new Error(redact(text(error, "message")));
-  const name = text(error, "name");
+  const copy = new Error(redact(textOf(error, "message")));
+  const name = textOf(error, "name");
   if (name !== "" && name !== "Error") copy.name = name;
   for (const key of ["code", "errno", "syscall"]) {
-    const value = field(error, key);
+    const value = read(error, key);
     if (typeof value === "number") copy[key] = value;
     else if (typeof value === "string") copy[key] = redact(value);
   }
-  const cause = field(error, "cause");
+  const cause = read(error, "cause");
   if (cause !== undefined && cause !== error) copy.cause = safeCause(cause, depth + 1);
   return copy;
 }
 
-function field(value, key) {
+/** `value[key]`, or `undefined` when reading it throws: what comes from outside may throw anything. */
+export function read(value, key) {
   try {
-    return value[key];
+    return value?.[key];
   } catch {
     return undefined;
   }
 }
 
-function text(value, key) {
-  const found = field(value, key);
-  return typeof found === "string" ? found : "";
+/** `value[key]` when it is a string, else "". */
+export function textOf(value, key) {
+  const text = read(value, key);
+  return typeof text === "string" ? text : "";
 }
 
 const guard = (name) => (error) =>

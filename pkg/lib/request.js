@@ -91,8 +91,6 @@ export class CallerRequest {
      */
     this.following =
       (redirect === undefined || redirect === "follow") && (!redirectsHidden || this.carriesCredentials());
-    /** The init each attempt starts from. */
-    this.baseInit = this.following ? { ...copy, redirect: "manual" } : copy;
   }
 
   /** The input for one attempt: a fresh clone of a `Request` whose body would be used up. */
@@ -100,12 +98,17 @@ export class CallerRequest {
     return this.cloneInput ? this.request.clone() : this.input;
   }
 
-  /** The init for one attempt, with `signal` in place of the caller's. */
+  /**
+   * The init for one attempt: the caller's, with `signal` in place of theirs when given, and a manual
+   * redirect when the package follows redirects itself.
+   */
   initForAttempt(signal) {
-    if (signal === undefined) return this.baseInit;
+    const init = this.init;
+    if (!this.following) return signal === undefined ? init : { ...init, signal };
     // Most calls have no init: a literal is cheaper than copying one.
-    if (this.init === undefined) return this.following ? { redirect: "manual", signal } : { signal };
-    return { ...this.baseInit, signal };
+    if (init === undefined)
+      return signal === undefined ? { redirect: "manual" } : { redirect: "manual", signal };
+    return signal === undefined ? { ...init, redirect: "manual" } : { ...init, redirect: "manual", signal };
   }
 
   /**
@@ -163,6 +166,7 @@ export class CallerRequest {
    * when the core refuses it.
    */
   nextHop(response, status, location, followed, input, init) {
+    const method = init.method ?? this.method;
     const from = urlOf(response, input);
     let to;
     try {
@@ -170,7 +174,7 @@ export class CallerRequest {
     } catch {}
     const step = core.redirectStep(
       status,
-      init.method ?? this.method,
+      method,
       followed,
       from?.protocol ?? "",
       to?.protocol,
@@ -186,7 +190,7 @@ export class CallerRequest {
       delete hop.body;
       delete hop.duplex;
     } else {
-      hop.method = init.method ?? this.method;
+      hop.method = method;
       if (this.init?.body === undefined && this.request?.body != null) {
         // A Request's own body: a clone's copy of it, which fetch reads as a stream.
         hop.body = this.request.clone().body;
@@ -251,7 +255,6 @@ export class CallerRequest {
       clearTimeout(timer);
     }
     if (this.body === ONCE) this.init.duplex ??= "half";
-    this.baseInit = this.following ? { ...this.init, redirect: "manual" } : this.init;
   }
 }
 

@@ -83,25 +83,11 @@ function abortFollowers(caller, set) {
 
 /** Waits `ms`; rejects with the signal's reason as soon as it aborts, or at once if it has. */
 export function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal === undefined) {
-      setTimeout(resolve, ms);
-      return;
-    }
-    if (signal.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+  let timer;
+  const waited = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
   });
+  return untilAborted(waited, signal, () => clearTimeout(timer));
 }
 
 /**
