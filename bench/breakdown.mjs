@@ -5,7 +5,7 @@
 // commerce-fetch with both timeouts off. Also AbortSignal.timeout(), a cheaper way to the same signal? Prints req/s medians and the added µs per request.
 //
 //   node bench/breakdown.mjs [rounds] [concurrency:requests ...]
-import { createFetch } from "../pkg/src/node.js";
+import { createFetch } from "../pkg/dist/node.js";
 import { drive, median, startServer } from "./lib.mjs";
 
 const [roundsArg = "7", ...levelArgs] = process.argv.slice(2);

@@ -7,7 +7,7 @@ const which = process.argv[2];
 const started = performance.now();
 let imported = started;
 if (which === "commerce-fetch") {
-  const { interpret } = await import("../pkg/src/node.js");
+  const { interpret } = await import("../pkg/dist/node.js");
   imported = performance.now();
   if (interpret(429).status !== 429) throw new Error("interpret(429) gave a wrong answer");
 } else if (which === "ky") {

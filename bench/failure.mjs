@@ -6,7 +6,7 @@
 //
 //   node bench/failure.mjs <origin> <requests>
 import ky, { isHTTPError } from "ky";
-import { createFetch, retryInfo } from "../pkg/src/node.js";
+import { createFetch, retryInfo } from "../pkg/dist/node.js";
 
 const [origin, requestsArg] = process.argv.slice(2);
 const requests = Number(requestsArg);

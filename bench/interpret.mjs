@@ -1,6 +1,6 @@
 // interpret() calls per second from JavaScript: a tight loop over a mix of statuses, after a warm-up;
 // the median of several batches. Prints JSON: { callsPerSecond, batches, batchSize, statuses }.
-import { interpret } from "../pkg/src/node.js";
+import { interpret } from "../pkg/dist/node.js";
 
 const statuses = [200, 201, 204, 400, 401, 403, 404, 409, 422, 429, 500, 502, 503, 504, 418, 299];
 const batchSize = 100_000;

@@ -84,7 +84,7 @@ export function withTimeout(fetchFunction, ms) {
 
 /** The clients of the success path, built the same way everywhere. */
 export async function clients() {
-  const { createFetch } = await import("../pkg/src/node.js");
+  const { createFetch } = await import("../pkg/dist/node.js");
   const { default: ky } = await import("ky");
   // ky 2.x with its retry on (its default: limit 2) and the same time limits as commerce-fetch's
   // storefront preset (3000 ms per attempt, 6000 ms in all).

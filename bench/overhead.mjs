@@ -5,7 +5,7 @@
 // does with the signal.
 // Prints JSON: { calls, rounds, stubUs, addedUs: { [variant]: µs per call beyond the stub's } }.
 import ky from "ky";
-import { createFetch } from "../pkg/src/node.js";
+import { createFetch } from "../pkg/dist/node.js";
 import { withTimeout } from "./lib.mjs";
 
 const stub = () => Promise.resolve(new Response("{}"));

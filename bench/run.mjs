@@ -362,7 +362,7 @@ const [n20, n24] = [defaultRuntime.label, node24Runtime.label];
 const howMeasured = `## How this is measured
 
 \`make bench\` runs \`node bench/run.mjs\`; each part runs in a fresh Node process, and commerce-fetch is
-imported from the repository's \`pkg/src/node.js\` (the package's Node entry, as built by \`make build\`),
+imported from the repository's \`pkg/dist/node.js\` (the package's Node entry, as built by \`make build\`),
 except in the memory runs (below).
 
 Throughput, the stub-fetch overhead and the Node cold start run twice, once in each Node version: ${n24}

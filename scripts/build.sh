@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Release build of the npm package: cargo → wasm-bindgen (pinned CLI) → loader patch → wasm-opt -Oz →
-# pkg/dist/, then the JavaScript of pkg/lib/ and the bindings bundled into pkg/dist/api.js, which every entry
-# point in pkg/src/ imports (one module to load instead of seven: Node's ESM loader costs about half a
-# millisecond per module at start-up). Prints what a user downloads, raw, gzip and brotli.
+# pkg/dist/, then the JavaScript of pkg/lib/ and the bindings bundled into one module per entry (Node's ESM
+# loader costs about half a millisecond per module at start-up): pkg/dist/api.js, which the entry points in
+# pkg/src/ import, and the entries with the wasm inlined. Prints what a user downloads, raw, gzip and brotli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,21 @@ node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-reference-types --enable-sign-ext --enable-multivalue \
   "$out/commerce_fetch_bg.wasm" -o "$out/commerce_fetch_bg.wasm"
 # Not minified: stack traces from node_modules stay readable.
-node_modules/.bin/esbuild pkg/lib/api.js --bundle --format=esm --platform=neutral --legal-comments=none \
-  --log-level=warning --outfile="$out/api.js"
+bundle() { # entry outfile format
+  node_modules/.bin/esbuild "$1" --bundle --format="$3" --platform=neutral --legal-comments=none \
+    --log-level=warning --outfile="$2"
+}
+bundle pkg/lib/api.js "$out/api.js" esm
+bundle pkg/lib/api.js "$out/api.cjs" cjs # require("commerce-fetch/manual")
+# The entries with the wasm inlined (see pkg/lib/node.js and pkg/lib/inline.js); the text itself is an
+# intermediate file, not shipped.
+node scripts/inline-wasm.mjs
+bundle pkg/lib/node.js "$out/node.js" esm
+bundle pkg/lib/node.js "$out/node.cjs" cjs
+bundle pkg/lib/inline.js "$out/inline.js" esm
+rm "$out/wasm-inline.js"
+# The types for require(): the same declarations, read as CommonJS.
+cp pkg/index.d.ts "$out/index.d.cts"
+# What the tarball shows on the registry and in node_modules.
+cp README.md LICENSE pkg/
 node scripts/size.mjs

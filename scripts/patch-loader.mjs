@@ -1,4 +1,4 @@
-// Two changes to the bindings wasm-bindgen generates, each checked so that a CLI upgrade that moves the
+// Three changes to the bindings wasm-bindgen generates, each checked so that a CLI upgrade that moves the
 // code fails the build instead of skipping the change:
 //
 // 1. initSync() compiles its argument unless `instanceof WebAssembly.Module` holds. A module imported in
@@ -28,6 +28,12 @@ replaceOnce(
   "if (!(module instanceof WebAssembly.Module) && Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {",
 );
 replaceOnce("export { initSync, __wbg_init as default };", "");
+// 3. With no argument, init() fetched a URL built from import.meta.url, a pattern bundlers rewrite and
+//    that the CommonJS build cannot express. Every entry passes the wasm; a bare call is a usage error.
+replaceOnce(
+  "module_or_path = new URL('commerce_fetch_bg.wasm', import.meta.url);",
+  'throw new TypeError("init: pass the wasm: a WebAssembly.Module, its bytes, a URL or a Response");',
+);
 // retire() below assigns to `wasm`.
 replaceOnce("let wasmModule, wasmInstance, wasm;", "let wasmModule, wasmInstance, wasm;");
 

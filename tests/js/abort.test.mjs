@@ -1,7 +1,7 @@
 // Aborting rejects with the signal's reason at once: during a request and during a wait.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createFetch } from "../../pkg/src/node.js";
+import { createFetch } from "../../pkg/dist/node.js";
 import { startServer } from "./server.mjs";
 
 let server;

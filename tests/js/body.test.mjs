@@ -1,7 +1,7 @@
 // Request bodies are sent again, byte for byte, on every attempt; a stream is sent once.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createFetch, retryInfo } from "../../pkg/src/node.js";
+import { createFetch, retryInfo } from "../../pkg/dist/node.js";
 import { startServer } from "./server.mjs";
 
 let server;

@@ -7,7 +7,7 @@
 //   CHAOS_SEED=7 CHAOS_IDS=3,17 node tests/js/chaos-run.mjs /tmp/chaos.json   # calls 3 and 17 of seed 7
 import { writeFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { createFetch, interpret, isNetworkError, isTimeoutError } from "../../pkg/src/node.js";
+import { createFetch, interpret, isNetworkError, isTimeoutError } from "../../pkg/dist/node.js";
 import { ABORT_PROMPT_MS, bodyFor, CALLS, planFor, seedFromEnv } from "./chaos-plan.mjs";
 
 /** How long after the longest totalTimeout the run stops waiting and counts a call as pending. */

@@ -2,7 +2,7 @@
 // ("RuntimeError: unreachable"), and it keeps working afterwards.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createFetch, interpret } from "../../pkg/src/node.js";
+import { createFetch, interpret } from "../../pkg/dist/node.js";
 
 const throwingProxy = new Proxy(
   {},

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { interpret } from "../../pkg/src/node.js";
+import { interpret } from "../../pkg/dist/node.js";
 
 const listed = [
   200, 201, 202, 204, 207, 301, 302, 304, 400, 401, 403, 404, 405, 406, 408, 409, 413, 415, 422, 429, 500,

@@ -2,7 +2,7 @@
 // with the package's own attempt timeout, in batches with a turn of the event loop between them as
 // network I/O would give. Prints the heap after a full collection after the first tenth of the calls
 // and at the end, as JSON.
-import { createFetch } from "../../pkg/src/node.js";
+import { createFetch } from "../../pkg/dist/node.js";
 
 const CALLS = Number(process.argv[2] ?? 200_000);
 const BATCH = 100;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { test } from "node:test";
-import { createFetch, interpret } from "../../pkg/src/node.js";
+import { createFetch, interpret } from "../../pkg/dist/node.js";
 
 test("bad options throw a TypeError naming the option when createFetch is called", () => {
   const cases = [

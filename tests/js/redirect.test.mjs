@@ -2,7 +2,7 @@
 // no https→http downgrade, and never a write sent twice. Two real loopback servers are two origins.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createFetch, isRedirectError, RedirectError, retryInfo } from "../../pkg/src/node.js";
+import { createFetch, isRedirectError, RedirectError, retryInfo } from "../../pkg/dist/node.js";
 import { startServer } from "./server.mjs";
 
 let home;

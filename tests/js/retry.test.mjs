@@ -8,7 +8,7 @@ import {
   NetworkError,
   retryInfo,
   TimeoutError,
-} from "../../pkg/src/node.js";
+} from "../../pkg/dist/node.js";
 import { gaps, startServer } from "./server.mjs";
 
 let server;

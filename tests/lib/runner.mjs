@@ -7,7 +7,13 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 // What `make build` writes and the runners load: the bundled package, the bindings it is bundled from
 // (the memory benchmark imports them), and the wasm.
-const BUILT = ["pkg/dist/api.js", "pkg/dist/commerce_fetch.js", "pkg/dist/commerce_fetch_bg.wasm"];
+const BUILT = [
+  "pkg/dist/api.js",
+  "pkg/dist/node.js",
+  "pkg/dist/inline.js",
+  "pkg/dist/commerce_fetch.js",
+  "pkg/dist/commerce_fetch_bg.wasm",
+];
 
 /**
  * The runtimes named on the command line (all of `runtimes` when none are); exits with 2, naming the

@@ -1,7 +1,7 @@
 // A short tour in Node: what some statuses mean, then requests retried against the local BigCommerce
 // emulator, which rate-limits and fails on purpose. Run with `make demo`.
 
-import { createFetch, interpret, isNetworkError, retryInfo } from "../../pkg/src/node.js";
+import { createFetch, interpret, isNetworkError, retryInfo } from "../../pkg/dist/node.js";
 import { startEmulator } from "../../tests/emulator/emulator.mjs";
 
 for (const status of [207, 429, 503, 507]) {

@@ -1,7 +1,7 @@
 // Deno driver: deno run --allow-net drivers/deno.js '<query string>' prints one FAULT_RESULTS line.
 // It imports the package's Deno entry (a source-phase wasm import: no --allow-read needed), the file
 // that the "deno" export condition selects for a Deno user of the npm package.
-import * as lib from "../../../pkg/src/deno.js";
+import * as lib from "../../../pkg/dist/node.js";
 import { runFromParams } from "./common.js";
 
 const results = await runFromParams(lib, new URLSearchParams(Deno.args[0]));

@@ -1,5 +1,5 @@
 // Node driver: node drivers/node.mjs '<query string>' prints the results on one FAULT_RESULTS line.
-import * as lib from "../../../pkg/src/node.js";
+import * as lib from "../../../pkg/dist/node.js";
 import { runFromParams } from "./common.js";
 
 const results = await runFromParams(lib, new URLSearchParams(process.argv[2]));
