@@ -401,6 +401,19 @@ impl RetryConfig {
     }
 }
 
+/// Whether a call's first attempt goes out without an abort signal of its own, so that a host that
+/// shares reads can share it: Next.js's server `fetch` answers every GET or HEAD without a signal for one
+/// URL (and the same headers) once per render, and treats a signal as "do not share". That holds when
+/// the host shares reads (`host_shares`), the method is GET or HEAD, and the caller passed no signal (a
+/// caller's signal opts out of sharing, as with plain fetch). The attempt's time limit still ends the
+/// call; what is lost is only cancelling that one request underneath, which other parts of the render
+/// may be waiting for. Retries always carry their signal: a shared answer would be the one retried.
+pub fn shares_first_attempt(method: &str, caller_signal: bool, host_shares: bool) -> bool {
+    host_shares
+        && !caller_signal
+        && (method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD"))
+}
+
 /// A whole number from 0 to `max`.
 fn whole_number(
     value: f64,
@@ -447,6 +460,17 @@ fn time_limit(value: f64, option: &'static str) -> Result<Option<u64>, ConfigErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_read_without_the_callers_signal_is_sent_for_a_sharing_host_to_share() {
+        assert!(shares_first_attempt("GET", false, true));
+        assert!(shares_first_attempt("head", false, true));
+        assert!(!shares_first_attempt("GET", false, false), "a host that shares nothing");
+        assert!(!shares_first_attempt("GET", true, true), "the caller's signal opts out");
+        for method in ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "GETX", ""] {
+            assert!(!shares_first_attempt(method, false, true), "{method}");
+        }
+    }
 
     #[test]
     fn an_attempt_gets_the_attempt_timeout_shortened_to_what_is_left_of_the_total() {

@@ -17,11 +17,20 @@ import { abortReason, follow, sleep, unfollow } from "./signals.js";
 /** Retry histories of returned responses, for `retryInfo()`. */
 export const retryInfos = new WeakMap();
 
+/**
+ * Whether `fetch` shares reads: Next.js's server fetch answers every GET or HEAD without a signal for
+ * one URL once per render (its request memoization). The core decides what to send it.
+ */
+const sharesReads = (fetch) => typeof fetch === "function" && fetch.__nextPatched === true;
+
 /** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
 export function clientFetch(policy, fetchOption, onRetry) {
+  const shares = sharesReads(fetchOption);
   const client = {
     policy,
     send: fetchOption ?? ((input, init) => fetch(input, init)),
+    // The global fetch is looked up per call: Next.js replaces it after modules load.
+    sharesReads: fetchOption === undefined ? () => sharesReads(globalThis.fetch) : () => shares,
     onRetry,
     // The first attempt's time limit is the same for every call; later ones depend on the time spent.
     firstBudget: policy.attemptBudgetMs(0),
@@ -45,9 +54,12 @@ async function run(client, input, init) {
       await request.buffer(policy.bufferBodyBytes, caller, firstBudget);
       firstBudget = policy.attemptBudgetMs(Date.now() - started);
     }
+    // The first attempt may go without its signal, for the host to share it (its time limit still holds).
+    let shared = client.sharesReads() && core.sharesFirstAttempt(request.method, caller !== undefined);
     for (;;) {
       const budget = history === undefined ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
-      const attempt = new Attempt(request, budget);
+      const attempt = new Attempt(request, budget, shared);
+      shared = false;
       let outcome;
       try {
         outcome = await attempt.send(client.send);
@@ -104,10 +116,11 @@ class Refusal {
 
 /**
  * One attempt: its `fetch` arguments, its own abort signal (aborted after `budget` ms, when set, or
- * when the caller aborts), and the redirects it follows.
+ * when the caller aborts; not handed to `fetch` when the attempt is `shared`), and the redirects it
+ * follows.
  */
 class Attempt {
-  constructor(request, budget) {
+  constructor(request, budget, shared) {
     this.request = request;
     const caller = request.signal;
     this.caller = caller;
@@ -125,7 +138,7 @@ class Attempt {
     }
     // Both may throw (a used-up Request): nothing is started yet.
     this.input = request.inputForAttempt();
-    this.init = request.initForAttempt(signal);
+    this.init = request.initForAttempt(shared ? undefined : signal);
     // The timer and the caller's signal abort the attempt through `abort`, which also stops waiting for
     // a `fetch` that ignores its signal: no listener on the attempt's own signal is needed.
     if (caller !== undefined) this.link = follow(caller, this);

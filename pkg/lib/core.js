@@ -118,6 +118,11 @@ export function redact(text) {
   return call("redact", cut(text, MAX_MESSAGE));
 }
 
+/** Whether a call's first attempt goes out without its own signal, for a sharing host to share. */
+export function sharesFirstAttempt(method, callerSignal) {
+  return call("sharesFirstAttempt", cut(method), callerSignal);
+}
+
 export function isFollowedRedirect(status) {
   return call("isFollowedRedirect", status);
 }

@@ -3,8 +3,9 @@
 // pkg/dist/node.js (import) and pkg/dist/node.cjs (require): one module to load, no file to find at run
 // time, and no asset URL for a bundler to rewrite. The wasm compiles synchronously at load, which these
 // runtimes allow, so require() works as well as import.
-import { initSync } from "./api.js";
+
 import { wasmBytes } from "../dist/wasm-inline.js";
+import { initSync } from "./api.js";
 
 initSync(wasmBytes());
 

@@ -6,6 +6,7 @@ use alloc::string::String;
 
 use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 use crate::graphql;
+use crate::policy::shares_first_attempt;
 use crate::redact::redact as redact_text;
 
 /// What a rejection of `fetch` means: 0 when no response came (a failed connection, worth
@@ -47,4 +48,12 @@ pub fn is_read_only_graphql(document: &str) -> bool {
 #[wasm_bindgen]
 pub fn redact(text: &str) -> String {
     redact_text(text)
+}
+
+/// Whether a call's first attempt goes out without its own signal, for a host that shares reads
+/// (Next.js's server fetch) to share it; JavaScript asks only when the `fetch` it sends through is such
+/// a host's. See [`shares_first_attempt`].
+#[wasm_bindgen(js_name = sharesFirstAttempt)]
+pub fn shares_first_attempt_js(method: &str, caller_signal: bool) -> bool {
+    shares_first_attempt(method, caller_signal, true)
 }

@@ -2,7 +2,8 @@
 // runtime as a user would, and run the same check in each (tests/smoke/templates/common/check.js)
 // against one loopback server that counts what it receives.
 //
-//   node tests/smoke/run.mjs [node20 node24 deno workerd vite next]   (default: all)
+//   node tests/smoke/run.mjs [node20 node24 deno bun esbuild typescript workerd vite next-turbopack
+//                             next-webpack]   (default: all)
 //
 // Scratch projects live in .cache/smoke/<runtime> (gitignored): a second run reinstalls only the
 // tarball, and skips `next build` when neither the tarball nor the Next template changed.
@@ -16,12 +17,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, extname, join, normalize, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureNode24, npmEnv, npmInstall as npmInstallIn } from "../lib/node24.mjs";
 import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
@@ -105,22 +108,105 @@ async function scratch(name, templateNames, tarball) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Runtimes. Each prepares what it needs, then returns checks: { name, path, result() }, where path is
-// the flaky path it fetches and result() runs the check and returns its JSON result.
+// Browser pages: one headless Chromium for every page check, launched when the first one needs it.
+
+let chromiumPromise;
+function chromium() {
+  chromiumPromise ??= import("playwright-core").then(async ({ chromium }) => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+      ],
+    });
+    browsers.add(browser);
+    return browser;
+  });
+  return chromiumPromise;
+}
+
+/** Opens `url` in Chromium and returns the page's `window.smokeResult`, naming any page error. */
+async function pageResult(url) {
+  const page = await (await chromium()).newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
+  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  try {
+    await page.goto(url);
+    try {
+      await page.waitForFunction(() => window.smokeResult !== undefined, null, { timeout: 30_000 });
+    } catch {
+      throw new Error(`the page set no result within 30 s; ${errors.join("; ") || "no error reported"}`);
+    }
+    return await page.evaluate(() => window.smokeResult);
+  } finally {
+    await page.close();
+  }
+}
+
+/** A static file server for `dir` on a free loopback port; stop it with `server.close()`. */
+async function serveStatic(dir) {
+  const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+  const server = http.createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = join(dir, path.endsWith("/") ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  scope.defer(() => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+/** A check that opens a page at `origin` and reads its result. */
+function pageCheck(name, detail, server, origin) {
+  const path = `/flaky/${name}`;
+  return { name, path, detail, result: () => pageResult(`${origin}/?${query(server, path)}`) };
+}
+
+/** The JSON a Next.js page rendered into <pre id="smoke-result">. */
+async function renderedResult(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  const html = await res.text();
+  const match = html.match(/<pre id="smoke-result">([^<]*)<\/pre>/);
+  if (!match) throw new Error(`${url} answered ${res.status} with no result: ${oneLine(html.slice(0, 300))}`);
+  const entities = { "&quot;": '"', "&#x27;": "'", "&#39;": "'", "&lt;": "<", "&gt;": ">", "&amp;": "&" };
+  return JSON.parse(match[1].replace(/&(quot|#x27|#39|lt|gt|amp);/g, (e) => entities[e]));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Stacks. Each prepares what it needs, then returns checks: { name, path, result(), expect? }, where path
+// is the path it fetches, result() runs the check and returns its JSON result, and expect is how many
+// requests the server must have seen on the path (SERVER_REQUESTS unless said).
 
 const runtimes = {
   async node20({ tarball, server }) {
     const { dir } = await scratch("node20", ["node"], tarball);
     const version = (await run("node", ["--version"])).trim();
     if (!version.startsWith("v20.")) throw new Error(`the system node is ${version}, not Node 20`);
-    return [nodeLike("node20", version, server, () => ["node", ["main.js"], dir])];
+    return [
+      nodeLike("node20", version, server, () => ["node", ["main.js"], dir]),
+      nodeLike("node20-require", `${version}, require()`, server, () => ["node", ["main.cjs"], dir]),
+    ];
   },
 
   async node24({ tarball, server }) {
     const node = await ensureNode24(scope);
     const version = (await run(node, ["--version"])).trim();
     const { dir } = await scratch("node24", ["node"], tarball);
-    return [nodeLike("node24", version, server, () => [node, ["main.js"], dir])];
+    return [
+      nodeLike("node24", version, server, () => [node, ["main.js"], dir]),
+      nodeLike("node24-require", `${version}, require()`, server, () => [node, ["main.cjs"], dir]),
+    ];
   },
 
   async deno({ tarball, server }) {
@@ -129,6 +215,44 @@ const runtimes = {
     const { dir } = await scratch("deno", ["node"], tarball);
     // What a Deno user with a package.json and node_modules runs: no --allow-read.
     return [nodeLike("deno", version, server, () => [deno, ["run", "--allow-net", "main.js"], dir])];
+  },
+
+  async bun({ tarball, server }) {
+    const { dir } = await scratch("bun", ["node", "bundle", "bun"], tarball);
+    const bun = join(dir, "node_modules/.bin/bun");
+    const version = `bun ${(await run(bun, ["--version"])).trim()}`;
+    rmSync(join(dir, "dist"), { recursive: true, force: true });
+    await run(bun, ["build", "page.js", "--outdir=dist", "--target=browser"], { cwd: dir });
+    const origin = await serveStatic(dir);
+    return [
+      nodeLike("bun", version, server, () => [bun, ["main.js"], dir]),
+      pageCheck("bun-build-chromium", `${version} build, /inline entry`, server, origin),
+    ];
+  },
+
+  async esbuild({ tarball, server }) {
+    const { dir } = await scratch("esbuild", ["bundle", "esbuild"], tarball);
+    rmSync(join(dir, "dist"), { recursive: true, force: true });
+    const esbuild = join(dir, "node_modules/.bin/esbuild");
+    const version = (await run(esbuild, ["--version"])).trim();
+    await run(esbuild, ["page.js", "--bundle", "--format=esm", "--outfile=dist/page.js"], { cwd: dir });
+    const origin = await serveStatic(dir);
+    return [pageCheck("esbuild-chromium", `esbuild ${version}, /inline entry`, server, origin)];
+  },
+
+  async typescript({ tarball, server }) {
+    const { dir } = await scratch("ts", ["ts"], tarball);
+    cpSync(join(dir, "check.js"), join(dir, "check.mjs"));
+    rmSync(join(dir, "out"), { recursive: true, force: true });
+    await run(join(dir, "node_modules/.bin/tsc"), ["-p", "."], { cwd: dir });
+    const version = `TypeScript ${installedVersion(dir, "typescript")}`;
+    return [
+      nodeLike("ts-nodenext-cjs", `${version}, nodenext to CommonJS, no DOM lib`, server, () => [
+        "node",
+        ["out/main.js"],
+        dir,
+      ]),
+    ];
   },
 
   async workerd({ tarball, server }) {
@@ -167,91 +291,118 @@ const runtimes = {
       { cwd: dir },
     );
     await waitForPort(port, preview, "vite preview");
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-      ],
-    });
-    browsers.add(browser);
-    const path = "/flaky/vite-chromium";
-    return [
-      {
-        name: "vite-chromium",
-        path,
-        detail: `vite ${installedVersion(dir, "vite")}, Chromium ${browser.version()}`,
-        result: async () => {
-          const page = await browser.newPage();
-          const errors = [];
-          page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-          page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
-          page.on("requestfailed", (r) =>
-            errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`),
-          );
-          await page.goto(`http://127.0.0.1:${port}/?${query(server, path)}`);
-          try {
-            await page.waitForFunction(() => window.smokeResult !== undefined, null, { timeout: 30_000 });
-          } catch {
-            throw new Error(
-              `the page set no result within 30 s; ${errors.join("; ") || "no error reported"}`,
-            );
-          }
-          return page.evaluate(() => window.smokeResult);
-        },
-        after: async () => {
-          await browser.close();
-          browsers.delete(browser);
-          await stop(preview);
-        },
-      },
-    ];
+    const browser = await chromium();
+    const detail = `vite ${installedVersion(dir, "vite")}, Chromium ${browser.version()}`;
+    const check = pageCheck("vite-chromium", detail, server, `http://127.0.0.1:${port}`);
+    return [{ ...check, after: () => stop(preview) }];
   },
 
-  async next({ tarball, server }) {
-    const { dir, hash } = await scratch("next", ["next"], tarball);
-    const env = { NEXT_TELEMETRY_DISABLED: "1" };
-    const stamp = join(dir, ".smoke-build-hash");
-    const built =
-      existsSync(join(dir, ".next/BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
-    if (!built) {
-      rmSync(stamp, { force: true });
-      await run(join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env });
-      writeFileSync(stamp, hash);
-    }
-    const port = await freePort();
-    const next = start(
-      join(dir, "node_modules/.bin/next"),
-      ["start", "--hostname", "127.0.0.1", "--port", String(port)],
-      {
-        cwd: dir,
-        env,
-      },
-    );
-    await waitForPort(port, next, "next start");
-    const detail = `next ${installedVersion(dir, "next")}${built ? " (build cached)" : ""}`;
-    const route = (kind) => ({
-      name: `next-${kind}`,
-      path: `/flaky/next-${kind}`,
-      detail: `${detail}, ${kind === "node" ? "Node.js" : "edge"} route`,
-      result: () => getResult(`http://127.0.0.1:${port}/api/${kind}?${query(server, `/flaky/next-${kind}`)}`),
-    });
-    return [route("node"), { ...route("edge"), after: () => stop(next) }];
-  },
+  "next-turbopack": (context) => nextApp(context, "turbopack", []),
+  "next-webpack": (context) => nextApp(context, "webpack", ["--webpack"]),
 };
 
-// Rows a runtime reports, so that a failure before its checks ran still fails each of them.
+/**
+ * A Next.js app with no next.config, built with `next build ...flags` and served by `next start`, then
+ * served by `next dev ...flags`: a Server Component page, Node.js and edge route handlers, and a page
+ * that asks twice for one URL in a render (memoized: the server must see one request).
+ *
+ * Next.js 16.4 with webpack fails on any edge route handler, in build and dev, one that imports nothing
+ * included ("ENOENT … route_client-reference-manifest.js"): with webpack, the edge route is left out.
+ */
+async function nextApp({ tarball, server }, bundler, flags) {
+  const name = `next-${bundler}`;
+  const { dir, hash } = await scratch(name, ["next"], tarball);
+  const next = join(dir, "node_modules/.bin/next");
+  const env = { NEXT_TELEMETRY_DISABLED: "1" };
+  const edgeRoute = join(dir, "app/api/edge");
+  const parked = join(dir, "edge-route-parked");
+  const buildsEdge = bundler !== "webpack";
+  const stamp = join(dir, ".smoke-build-hash");
+  const built =
+    existsSync(join(dir, ".next/BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash;
+  if (!built) {
+    rmSync(stamp, { force: true });
+    if (!buildsEdge) renameSync(edgeRoute, parked);
+    try {
+      await run(next, ["build", ...flags], { cwd: dir, env });
+    } finally {
+      if (!buildsEdge) renameSync(parked, edgeRoute);
+    }
+    writeFileSync(stamp, hash);
+  }
+  const version = `next ${installedVersion(dir, "next")} ${bundler}`;
+
+  /** The checks against a server at `origin`, named `${name}${suffix}-<kind>`. */
+  const checks = (origin, suffix, detail, kinds) => {
+    const check = (kind, label, url) => ({
+      name: `${name}${suffix}-${kind}`,
+      path: `/flaky/${name}${suffix}-${kind}`,
+      detail: `${detail}, ${label}`,
+      result: () => url(query(server, `/flaky/${name}${suffix}-${kind}`)),
+    });
+    const memoPath = `/product/${name}${suffix}`;
+    const all = {
+      page: check("page", "Server Component page", (q) => renderedResult(`${origin}/?${q}`)),
+      node: check("node", "Node.js route", (q) => getResult(`${origin}/api/node?${q}`)),
+      edge: check("edge", "edge route", (q) => getResult(`${origin}/api/edge?${q}`)),
+      memo: {
+        name: `${name}${suffix}-memo`,
+        path: memoPath,
+        expect: 1,
+        detail: `${detail}, one URL twice in a render`,
+        result: async () => ({
+          ...(await renderedResult(`${origin}/memo?url=${encodeURIComponent(server.url(memoPath))}`)),
+          attempts: 1,
+        }),
+      },
+    };
+    return kinds.map((kind) => all[kind]);
+  };
+
+  /** `next <command>` on a free port; the checks run against it, and the last one stops it. */
+  const serve = async (command, suffix, detail, kinds) => {
+    const port = await freePort();
+    const child = start(next, [...command, "--hostname", "127.0.0.1", "--port", String(port)], {
+      cwd: dir,
+      env,
+    });
+    await waitForPort(port, child, `next ${command[0]}`);
+    const list = checks(`http://127.0.0.1:${port}`, suffix, detail, kinds);
+    list[list.length - 1].after = () => stop(child);
+    return list;
+  };
+
+  const startKinds = buildsEdge ? ["page", "node", "edge", "memo"] : ["page", "node", "memo"];
+  const started = await serve(["start"], "", `${version} build${built ? " (cached)" : ""}`, startKinds);
+  const devKinds = buildsEdge ? ["page", "edge", "memo"] : ["page", "memo"];
+  // The dev server starts when the built app's checks are done (one Next.js server at a time).
+  let dev;
+  const devCheck = (check) => ({
+    ...check,
+    result: async () => {
+      dev ??= await serve(["dev", ...flags], "-dev", `${version} dev`, devKinds);
+      return dev.find((c) => c.name === check.name).result();
+    },
+    after: () => dev?.find((c) => c.name === check.name).after?.(),
+  });
+  const devChecks = checks("", "-dev", `${version} dev`, devKinds).map(devCheck);
+  return [...started, ...devChecks];
+}
+
+// Rows a stack reports, so that a failure before its checks ran still fails each of them.
+const nextChecks = (name, kinds, devKinds) =>
+  [...kinds, ...devKinds.map((kind) => `dev-${kind}`)].map((kind) => `${name}-${kind}`);
 const checkNames = {
-  node20: ["node20"],
-  node24: ["node24"],
+  node20: ["node20", "node20-require"],
+  node24: ["node24", "node24-require"],
   deno: ["deno"],
+  bun: ["bun", "bun-build-chromium"],
+  esbuild: ["esbuild-chromium"],
+  typescript: ["ts-nodenext-cjs"],
   workerd: ["workerd"],
   vite: ["vite-chromium"],
-  next: ["next-node", "next-edge"],
+  "next-turbopack": nextChecks("next-turbopack", ["page", "node", "edge", "memo"], ["page", "edge", "memo"]),
+  "next-webpack": nextChecks("next-webpack", ["page", "node", "memo"], ["page", "memo"]),
 };
 
 function query(server, path) {
@@ -334,9 +485,10 @@ async function main() {
         try {
           const result = await check.result();
           const seen = server.count(check.path);
+          const expected = check.expect ?? SERVER_REQUESTS;
           if (!result?.ok) row.error = result?.error ?? `no result: ${JSON.stringify(result)}`;
-          else if (seen !== SERVER_REQUESTS) {
-            row.error = `the server saw ${seen} requests on ${check.path}, expected ${SERVER_REQUESTS} (the runtime said ${result.attempts} attempts)`;
+          else if (seen !== expected) {
+            row.error = `the server saw ${seen} requests on ${check.path}, expected ${expected} (the runtime said ${result.attempts} attempts)`;
           } else row.detail = `${check.detail}; ${result.attempts} attempts, server saw ${seen}`;
         } catch (error) {
           row.error = error.message;

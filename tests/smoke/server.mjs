@@ -1,5 +1,6 @@
 // The smoke suite's loopback test server. GET /flaky/<name> answers 503 to the first request of each
-// path and 200 "ok" after that; every request is counted per path so the harness can check what a
+// path and 200 "ok" after that; GET /product/<name> always answers 200 with a small JSON product; every
+// request is counted per path so the harness can check what a
 // runtime really sent. Every answer carries CORS headers, for the browser check.
 import http from "node:http";
 
@@ -21,7 +22,9 @@ export async function startServer() {
     }
     const count = (counts.get(path) ?? 0) + 1;
     counts.set(path, count);
-    if (!path.startsWith("/flaky/")) {
+    if (path.startsWith("/product/")) {
+      res.writeHead(200, { ...cors, "content-type": "application/json" }).end('{"name":"Smoke Tee"}');
+    } else if (!path.startsWith("/flaky/")) {
       res.writeHead(404, { ...cors, "content-type": "text/plain" }).end("not found");
     } else if (count === 1) {
       res.writeHead(503, { ...cors, "content-type": "text/plain" }).end("unavailable");

@@ -1,12 +1,12 @@
-// The smoke check, the same in every runtime: import the package with no init call, interpret a status,
-// and fetch a path that fails once (503) before it succeeds. Copied into each scratch project.
-import { createFetch, interpret, retryInfo } from "commerce-fetch";
+// The smoke check, the same in every stack: given the package as the stack imports it (with no init
+// call), interpret a status and fetch a path that fails once (503) before it succeeds. Copied into each
+// scratch project; the caller imports the package, so that each stack resolves it its own way.
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-export async function check(url, expectedAttempts) {
+export async function check({ createFetch, interpret, retryInfo }, url, expectedAttempts) {
   const info = interpret(429);
   expect(info.retryable === true, `interpret(429).retryable is ${info.retryable}, expected true`);
   expect(info.text === "Too Many Requests", `interpret(429).text is ${JSON.stringify(info.text)}`);
@@ -27,9 +27,9 @@ export async function check(url, expectedAttempts) {
 }
 
 /** Never throws: `{ ok: true, ... }` or `{ ok: false, error }`, ready to be sent as JSON. */
-export async function runCheck(url, expectedAttempts = 2) {
+export async function runCheck(lib, url, expectedAttempts = 2) {
   try {
-    return { ok: true, ...(await check(url, expectedAttempts)) };
+    return { ok: true, ...(await check(lib, url, expectedAttempts)) };
   } catch (error) {
     return { ok: false, error: String(error?.stack ?? error) };
   }

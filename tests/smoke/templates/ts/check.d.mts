@@ -1,0 +1,6 @@
+// The type of the shared check (check.js, copied here as check.mjs).
+export function runCheck(
+  lib: typeof import("commerce-fetch"),
+  url: string,
+  expectedAttempts: number,
+): Promise<{ ok: boolean; attempts?: number; error?: string }>;
