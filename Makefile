@@ -46,9 +46,14 @@ tools: $(NPM_STAMP)
 build: tools
 	bash scripts/build.sh
 
+## The package's types in each setup users have (tests/types/tsconfig.<setup>.json): DOM with NodeNext and with
+## a bundler, Node (@types/node, no DOM), DOM with @types/node (Next.js), Cloudflare Workers, WebWorker.
+TYPE_SETUPS := tsconfig.json tsconfig.bundler.json tsconfig.node.json tsconfig.next.json tsconfig.workers.json \
+	tsconfig.webworker.json
+
 lint-js: $(NPM_STAMP)
 	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib scripts www bench
-	node_modules/.bin/tsc -p tests/types/tsconfig.json
+	for setup in $(TYPE_SETUPS); do echo "tsc -p tests/types/$$setup"; node_modules/.bin/tsc -p tests/types/$$setup; done
 
 ## The package's JavaScript API in Node, against a loopback server.
 JS_TESTS := tests/js/*.test.mjs tests/emulator/*.test.mjs

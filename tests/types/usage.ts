@@ -1,5 +1,6 @@
-// Compiled with `tsc --noEmit --strict` against pkg/index.d.ts: what users write must type-check, and
-// misuse must not (each @ts-expect-error fails the check if the line stops being an error).
+// Compiled with `tsc --noEmit --strict` against pkg/index.d.ts in every setup (tsconfig.*.json): what users
+// write must type-check, and misuse must not (each @ts-expect-error fails the check if the line stops being an
+// error). Only what every setup declares is used here; the usage.*.ts files hold what some setups lack.
 import {
   type CommerceFetch,
   createFetch,
@@ -35,8 +36,14 @@ const commerceFetch: CommerceFetch = createFetch({
   bufferBody: 64 * 1024,
 });
 
-// A drop-in for globalThis.fetch, as Next.js Commerce passes it around.
+// A drop-in for globalThis.fetch, as Next.js Commerce passes it around, and the other way round.
 const asGlobal: typeof fetch = commerceFetch;
+const fromGlobal: CommerceFetch = fetch;
+
+// The runtime's fetch, a wrapper of it, or another commerce-fetch underneath.
+createFetch({ fetch });
+createFetch({ fetch: (input, init) => fetch(input, init) });
+createFetch({ fetch: fromGlobal });
 
 async function use(): Promise<void> {
   const res = await commerceFetch("https://api.bigcommerce.com/stores/abc/v3/orders", {
@@ -44,6 +51,8 @@ async function use(): Promise<void> {
     body: "{}",
     idempotent: true,
   });
+  await commerceFetch(new URL("https://api.bigcommerce.com/stores/abc/v3/orders"));
+  await commerceFetch(new Request("https://api.bigcommerce.com/stores/abc/v3/orders"), { method: "GET" });
   const details = retryInfo(res);
   if (details) {
     const attempts: number = details.attempts;
