@@ -177,13 +177,23 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
+// The runtime's fetch types are read off its own `fetch` instead of named (@types/node declares no
+// `RequestInfo`), so that this file type-checks without the DOM lib (with @types/node,
+// @cloudflare/workers-types or WebWorker) and is exactly the runtime's types in each.
+
+/** The first argument of the runtime's `fetch`: a URL string, a `URL` or a `Request`. */
+type FetchInput = Parameters<typeof fetch>[0];
+
+/** The second argument of the runtime's `fetch`: its `RequestInit`. */
+type FetchInit = NonNullable<Parameters<typeof fetch>[1]>;
+
 /** Options of {@link createFetch}. Unknown names throw, so a typo cannot go unnoticed. */
 export interface CreateFetchOptions {
   /**
    * The `fetch` to wrap.
    * @default globalThis.fetch, looked up at each call
    */
-  fetch?: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  fetch?: (input: FetchInput, init?: FetchInit) => Promise<Response>;
   /**
    * Defaults for the rest: `"storefront"` (a shopper is waiting: 2 retries, waits under 2 s, 6 s in all)
    * or `"background"` (jobs: BigCommerce's advice of 3–5 retries a minute or more apart, ~10 attempts on 429).
@@ -227,16 +237,16 @@ export interface CreateFetchOptions {
 }
 
 /**
- * `RequestInit` with one addition: `idempotent: true` marks a POST or PATCH as safe to repeat. A GraphQL
- * query POSTed to a `/graphql` URL with a JSON string body needs no mark.
+ * The runtime's `RequestInit` with one addition: `idempotent: true` marks a POST or PATCH as safe to
+ * repeat. A GraphQL query POSTed to a `/graphql` URL with a JSON string body needs no mark.
  */
-export interface CommerceRequestInit extends RequestInit {
+export interface CommerceRequestInit extends FetchInit {
   /** The request is safe to repeat (the server deduplicates it), so it may be retried like a GET. */
   idempotent?: boolean;
 }
 
 /** A function with `fetch`'s signature. */
-export type CommerceFetch = (input: RequestInfo | URL, init?: CommerceRequestInit) => Promise<Response>;
+export type CommerceFetch = (input: FetchInput, init?: CommerceRequestInit) => Promise<Response>;
 
 /**
  * A drop-in `fetch` that retries as BigCommerce asks. It resolves with the final `Response`, whatever
@@ -343,11 +353,28 @@ export function isApiError(error: unknown): error is ApiError;
 export function isRedirectError(error: unknown): error is RedirectError;
 
 /**
+ * The runtime's `WebAssembly.Module`; nothing where its types declare no `WebAssembly` (@types/node
+ * without the DOM lib), as nothing there can be typed as a module.
+ */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
+
+/**
+ * The bytes the runtime's `WebAssembly` compiles (the DOM's `BufferSource`); where it declares no
+ * `WebAssembly`, any buffer or view of one, a Node `Buffer` included.
+ */
+type WasmBytes = typeof globalThis extends { WebAssembly: { validate(bytes: infer B): boolean } }
+  ? B
+  : ArrayBuffer | ArrayBufferView;
+
+/**
  * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`. The default entry
  * points load it themselves; this is for hosts that load it their own way (`commerce-fetch/manual`).
  * Safe to call more than once.
  */
-export function init(moduleOrSource?: WebAssembly.Module | BufferSource | URL | string | Response): Promise<void>;
+export function init(moduleOrSource?: WasmModule | WasmBytes | URL | string | Response): Promise<void>;
 
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
-export function initSync(moduleOrBytes: WebAssembly.Module | BufferSource): void;
+export function initSync(moduleOrBytes: WasmModule | WasmBytes): void;
+
+// The helper types above stay private: without this, a declaration file exports every name it declares.
+export {};
