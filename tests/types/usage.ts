@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict` against pkg/index.d.ts in every setup (tsconfig.*.json): what users
-// write must type-check, and misuse must not (each @ts-expect-error fails the check if the line stops being an
-// error). Only what every setup declares is used here; the usage.*.ts files hold what some setups lack.
+// write must type-check, and misuse must not (each @ts-expect-error fails the check if the line stops being
+// an error). Only what every setup declares is used here; the usage.*.ts files hold what some setups lack.
 import {
   type CommerceFetch,
   createFetch,
