@@ -34,6 +34,7 @@ bundle pkg/lib/inline.js "$out/inline.js" esm
 rm "$out/wasm-inline.js"
 # The types for require(): the same declarations, read as CommonJS.
 cp pkg/index.d.ts "$out/index.d.cts"
+sed 's|"./index.js"|"./index.cjs"|' pkg/manual.d.ts >"$out/manual.d.cts"
 # What the tarball shows on the registry and in node_modules.
 cp README.md LICENSE pkg/
 node scripts/size.mjs

@@ -242,9 +242,10 @@ const runtimes = {
 
   async typescript({ tarball, server }) {
     const { dir } = await scratch("ts", ["ts"], tarball);
-    cpSync(join(dir, "check.js"), join(dir, "check.mjs"));
     rmSync(join(dir, "out"), { recursive: true, force: true });
     await run(join(dir, "node_modules/.bin/tsc"), ["-p", "."], { cwd: dir });
+    // The shared check, as an ES module next to the compiled main (typed by check.d.mts).
+    cpSync(join(dir, "check.js"), join(dir, "out/check.mjs"));
     const version = `TypeScript ${installedVersion(dir, "typescript")}`;
     return [
       nodeLike("ts-nodenext-cjs", `${version}, nodenext to CommonJS, no DOM lib`, server, () => [

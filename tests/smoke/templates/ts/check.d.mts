@@ -1,4 +1,4 @@
-// The type of the shared check (check.js, copied here as check.mjs).
+// The type of the shared check (check.js, copied next to the compiled main.js as check.mjs).
 export function runCheck(
   lib: typeof import("commerce-fetch"),
   url: string,
