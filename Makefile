@@ -5,12 +5,13 @@ SHELL := /bin/bash
 
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools
+.PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools pack
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
 WASM_BROWSERS := chromium firefox webkit
 .PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
 
 test: test-core test-wasm build lint-js test-js test-smoke test-js-node24 test-faults test-fuzz
+	@echo; echo "smoke matrix: the packed package in each stack"; cat .cache/smoke/matrix.txt
 
 ## The pure core on the host: formatting, lints, unit and property tests.
 test-core: lint-rust
@@ -51,6 +52,10 @@ build: tools
 TYPE_SETUPS := tsconfig.json tsconfig.bundler.json tsconfig.node.json tsconfig.next.json tsconfig.workers.json \
 	tsconfig.webworker.json
 
+## The tarball users install until the package is published: commerce-fetch-<version>.tgz, here.
+pack: build
+	cd pkg && npm pack --silent --pack-destination ..
+
 lint-js: $(NPM_STAMP)
 	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib scripts www bench
 	for setup in $(TYPE_SETUPS); do echo "tsc -p tests/types/$$setup"; node_modules/.bin/tsc -p tests/types/$$setup; done
@@ -82,7 +87,7 @@ test-wasm-node: tools
 $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 	bash scripts/wasm-test.sh $*
 
-## The packed package as users install it: Node 20 and 24, Deno, workerd, Vite + Chromium, Next.js node and edge routes.
+## The packed package as users install it, in every stack (see tests/smoke/run.mjs); ends with one row per stack.
 test-smoke: build browsers
 	node tests/smoke/run.mjs
 

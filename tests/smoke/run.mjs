@@ -510,15 +510,19 @@ async function main() {
   for (const row of failed) console.log(`\n--- ${row.name} failed:\n${row.error}`);
   console.log("");
   const width = Math.max(...rows.map((r) => r.name.length), 7);
-  console.log(`${"runtime".padEnd(width)}  result  setup    check   detail`);
+  const table = [`${"stack".padEnd(width)}  result  setup    check   detail`];
   for (const r of rows) {
     const check = r.check === undefined ? "-" : seconds(r.check);
     const detail = r.ok ? r.detail : oneLine(r.error);
-    console.log(
+    table.push(
       `${r.name.padEnd(width)}  ${r.ok ? "pass" : "FAIL"}    ${seconds(r.setup).padEnd(7)}  ${check.padEnd(6)}  ${detail}`,
     );
   }
-  console.log(`${rows.length - failed.length} passed, ${failed.length} failed`);
+  table.push(`${rows.length - failed.length} passed, ${failed.length} failed`);
+  console.log(table.join("\n"));
+  // `make test` prints the table again at its end.
+  mkdirSync(cacheRoot, { recursive: true });
+  writeFileSync(join(cacheRoot, "matrix.txt"), `${table.join("\n")}\n`);
   process.exitCode = failed.length ? 1 : 0;
 }
 

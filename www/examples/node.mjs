@@ -1,6 +1,7 @@
 // A short tour in Node: what some statuses mean, then requests retried against the local BigCommerce
 // emulator, which rate-limits and fails on purpose. Run with `make demo`.
 
+import { createServer } from "node:net";
 import { createFetch, interpret, isNetworkError, retryInfo } from "../../pkg/dist/node.js";
 import { startEmulator } from "../../tests/emulator/emulator.mjs";
 
@@ -52,7 +53,15 @@ for (const [method, route] of [
   if (!res.ok) console.log(`    ${interpret(res.status).text}: ${interpret(res.status).remedies[0]}`);
 }
 
-console.log("\nGET a closed port");
-const error = await createFetch({ retry: 1 })("http://127.0.0.1:1/").catch((e) => e);
+// A port that was just open and is now closed: the connection is refused (fetch refuses port 1 and
+// other "bad ports" outright, before any connection, as an invalid request).
+const closedPort = await new Promise((resolve) => {
+  const probe = createServer().listen(0, "127.0.0.1", () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+console.log(`\nGET a closed port (${closedPort})`);
+const error = await createFetch({ retry: 1 })(`http://127.0.0.1:${closedPort}/`).catch((e) => e);
 console.log(`    → ${isNetworkError(error) ? error.name : "?"}: ${error.message}`);
 await store.close();
