@@ -8,7 +8,7 @@ import { createFetch, isTimeoutError } from "../../pkg/dist/node.js";
 /** A fetch that says it shares reads, as Next.js's patched fetch does, and records what it is given. */
 function sharingFetch(statuses) {
   const calls = [];
-  const fetch = async (input, init) => {
+  const fetch = async (_input, init) => {
     calls.push({ method: init?.method ?? "GET", signal: init?.signal });
     const status = statuses[Math.min(calls.length, statuses.length) - 1];
     if (status === "hang") return new Promise(() => {});
