@@ -350,7 +350,7 @@ async function nextApp({ tarball, server }, bundler, flags) {
         name: `${name}${suffix}-memo`,
         path: memoPath,
         expect: 1,
-        detail: `${detail}, one URL twice in a render`,
+        detail: `${detail}, one URL read 3 times in a render`,
         result: async () => ({
           ...(await renderedResult(`${origin}/memo?url=${encodeURIComponent(server.url(memoPath))}`)),
           attempts: 1,

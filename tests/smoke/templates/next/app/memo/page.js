@@ -1,6 +1,6 @@
 // Next.js memoizes a GET that several parts of one render make (here generateMetadata and the page, as
-// a product page's title and body both need the product): GET /memo?url=… asks for the URL twice, and
-// the server must see one request, as it does with plain fetch.
+// a product page's title and body both need the product): GET /memo?url=… reads the URL three times,
+// and the server must see one request, as it does with plain fetch.
 import { createFetch } from "commerce-fetch";
 
 export const dynamic = "force-dynamic";
