@@ -465,8 +465,14 @@ mod tests {
     fn only_a_read_without_the_callers_signal_is_sent_for_a_sharing_host_to_share() {
         assert!(shares_first_attempt("GET", false, true));
         assert!(shares_first_attempt("head", false, true));
-        assert!(!shares_first_attempt("GET", false, false), "a host that shares nothing");
-        assert!(!shares_first_attempt("GET", true, true), "the caller's signal opts out");
+        assert!(
+            !shares_first_attempt("GET", false, false),
+            "a host that shares nothing"
+        );
+        assert!(
+            !shares_first_attempt("GET", true, true),
+            "the caller's signal opts out"
+        );
         for method in ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "GETX", ""] {
             assert!(!shares_first_attempt(method, false, true), "{method}");
         }
