@@ -86,30 +86,66 @@ pub struct RateLimitHint {
     pub x_retry_after_ms: Option<u64>,
     /// `Retry-After`, converted to milliseconds from now (seconds, or an HTTP-date in the future).
     pub retry_after_ms: Option<u64>,
+    /// The response came from another origin and showed none of [`HINT_HEADERS`]. A browser hides
+    /// every header of such a response that the server does not list in
+    /// `Access-Control-Expose-Headers`, so the wait cannot follow the server and comes from backoff.
+    /// (A server that sent none of them looks the same; BigCommerce sends the rate-limit headers on
+    /// every response.)
+    pub hidden: bool,
 }
+
+/// Why the waits of a call came from backoff after a response whose hints were
+/// [hidden](RateLimitHint::hidden), as a clause of an error message.
+pub const HIDDEN_HINTS_EXPLAINED: &str =
+    "rate-limit headers hidden by CORS (expose them with Access-Control-Expose-Headers); waited by backoff";
 
 impl RateLimitHint {
     /// Reads the hints from `headers`. `now_ms` is the current time in milliseconds since the Unix
     /// epoch, used only to turn a `Retry-After` date into a wait.
     pub fn from_headers<H: HeaderSource + ?Sized>(headers: &H, now_ms: i64) -> RateLimitHint {
-        let number = |name: &str| headers.header(name).and_then(|v| parse_decimal(&v, 1));
+        RateLimitHint::from_response(headers, now_ms, false)
+    }
+
+    /// Reads the hints from a response's `headers`, as [`from_headers`](Self::from_headers) does.
+    /// `cross_origin`: the response came from another origin (a browser's `cors` response), which
+    /// shows only the headers the server exposes; when it shows none of [`HINT_HEADERS`], they are
+    /// taken as [hidden](RateLimitHint::hidden).
+    pub fn from_response<H: HeaderSource + ?Sized>(
+        headers: &H,
+        now_ms: i64,
+        cross_origin: bool,
+    ) -> RateLimitHint {
+        // Shown means readable: a malformed value that was shown is ignored, not hidden.
+        let mut shown = false;
+        let mut value = |name: &str| {
+            let value = headers.header(name);
+            shown |= value.is_some();
+            value
+        };
+        let number = |value: Option<String>| value.and_then(|v| parse_decimal(&v, 1));
+        let reset_ms = number(value("x-rate-limit-time-reset-ms"));
+        let requests_left = number(value("x-rate-limit-requests-left"));
+        let requests_quota = number(value("x-rate-limit-requests-quota"));
+        let window_ms = number(value("x-rate-limit-time-window-ms"));
+        let x_retry_after_ms = value("x-retry-after").and_then(|v| parse_decimal(&v, 1000));
+        let retry_after_ms = value("retry-after").and_then(|v| parse_retry_after(&v, now_ms));
         RateLimitHint {
-            reset_ms: number("x-rate-limit-time-reset-ms"),
-            requests_left: number("x-rate-limit-requests-left"),
-            requests_quota: number("x-rate-limit-requests-quota"),
-            window_ms: number("x-rate-limit-time-window-ms"),
-            x_retry_after_ms: headers
-                .header("x-retry-after")
-                .and_then(|v| parse_decimal(&v, 1000)),
-            retry_after_ms: headers
-                .header("retry-after")
-                .and_then(|v| parse_retry_after(&v, now_ms)),
+            reset_ms,
+            requests_left,
+            requests_quota,
+            window_ms,
+            x_retry_after_ms,
+            retry_after_ms,
+            hidden: cross_origin && !shown,
         }
     }
 
-    /// True when no header gave a usable value.
+    /// True when no header gave a usable value, whether or not they were hidden.
     pub fn is_empty(&self) -> bool {
-        *self == RateLimitHint::default()
+        RateLimitHint {
+            hidden: false,
+            ..*self
+        } == RateLimitHint::default()
     }
 
     /// The longest wait the headers ask for, and which header asked for it. The window reset counts
@@ -208,6 +244,7 @@ mod tests {
                 window_ms: Some(30_000),
                 x_retry_after_ms: Some(15_000),
                 retry_after_ms: None,
+                hidden: false,
             }
         );
     }
@@ -228,6 +265,35 @@ mod tests {
         let mut listed = HINT_HEADERS.map(String::from).to_vec();
         listed.sort();
         assert_eq!(read, listed);
+    }
+
+    #[test]
+    fn a_cross_origin_response_that_shows_no_hint_header_hid_them() {
+        let shown = [("Content-Type", "text/plain"), ("Cache-Control", "no-store")];
+        let h = RateLimitHint::from_response(&shown[..], NOW, true);
+        assert!(h.hidden);
+        assert!(h.is_empty(), "hidden hints give no wait");
+        assert_eq!(h.longest_wait(true), None);
+    }
+
+    #[test]
+    fn a_cross_origin_response_that_shows_any_hint_header_hid_none() {
+        for name in HINT_HEADERS {
+            // A malformed value was still readable: the server exposes the header.
+            for value in ["2", "soon"] {
+                let h = RateLimitHint::from_response(&[(name, value)][..], NOW, true);
+                assert!(!h.hidden, "{name}: {value}");
+            }
+        }
+        let shown = [("X-Retry-After", "2")];
+        let h = RateLimitHint::from_response(&shown[..], NOW, true);
+        assert_eq!(h, RateLimitHint::from_headers(&shown[..], NOW));
+    }
+
+    #[test]
+    fn a_same_origin_response_never_hides_its_hints() {
+        assert!(!hints(&[]).hidden);
+        assert!(!hints(&[("Content-Type", "text/plain")]).hidden);
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl<'a> Arbitrary<'a> for Input {
                     window_ms: u.arbitrary()?,
                     x_retry_after_ms: maybe(u, milliseconds)?,
                     retry_after_ms: maybe(u, milliseconds)?,
+                    hidden: u.arbitrary()?,
                 },
             },
         };
@@ -257,6 +258,25 @@ fuzz_target!(|input: Input| {
     };
     let decision = decide(&attempt, &config);
     assert_eq!(decision, decide(&attempt, &config.clone()), "not deterministic");
+    // Whether a browser hid the hint headers is reported, never decided on.
+    if let Outcome::Response { status, hints } = attempt.outcome {
+        let flipped = RateLimitHint {
+            hidden: !hints.hidden,
+            ..hints
+        };
+        let other = Attempt {
+            outcome: Outcome::Response {
+                status,
+                hints: flipped,
+            },
+            ..attempt
+        };
+        assert_eq!(
+            decision,
+            decide(&other, &config),
+            "hidden hints changed the decision"
+        );
+    }
 
     let status = match attempt.outcome {
         Outcome::Response { status, .. } => Some(status),

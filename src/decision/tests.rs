@@ -659,3 +659,20 @@ fn stop_and_retry_reasons_have_stable_names() {
         ]
     );
 }
+
+#[test]
+fn hints_hidden_by_cors_wait_by_backoff_as_absent_ones_do() {
+    let hidden = RateLimitHint::from_response(&[("Content-Type", "text/plain")][..], 0, true);
+    assert!(hidden.hidden);
+    for status in [429, 503] {
+        let outcome = Outcome::Response {
+            status,
+            hints: hidden,
+        };
+        assert_eq!(
+            decide(&attempt(1, "GET", outcome), &config()),
+            decide_get(status, &[]),
+            "{status}"
+        );
+    }
+}
