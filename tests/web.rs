@@ -24,8 +24,8 @@ fn text(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_default()
 }
 
-/// `call.afterResponse(status, hints, now, random)`, with the values of the hint headers among
-/// `pairs` joined in `hintHeaders()` order, as pkg/lib/core.js reads them from a response.
+/// `call.afterResponse(status, hints, false, now, random)` for a same-origin response, with the values
+/// of the hint headers among `pairs` joined in `hintHeaders()` order, as pkg/lib/core.js reads them.
 fn after(call: &mut Attempts, status: u16, pairs: &[(&str, &str)], now: f64, random: f64) -> Option<f64> {
     let values = HINT_HEADERS.map(|name| {
         pairs
@@ -33,7 +33,7 @@ fn after(call: &mut Attempts, status: u16, pairs: &[(&str, &str)], now: f64, ran
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map_or("", |(_, value)| *value)
     });
-    call.after_response(status, &values.join("\n"), now, random)
+    call.after_response(status, &values.join("\n"), false, now, random)
 }
 
 /// A policy from `options`, passed field by field as pkg/lib/options.js passes them.
@@ -204,6 +204,25 @@ fn failures_end_in_a_message_that_names_the_method_attempts_and_reason() {
     let trace = Array::from(&get(&call.details(), "trace"));
     assert_eq!(text(&trace.get(0), "error"), "timeout");
     assert_eq!(text(&trace.get(1), "error"), "network_error");
+}
+
+#[wasm_bindgen_test]
+fn a_cross_origin_response_that_shows_no_hint_header_is_said_to_hide_them() {
+    let empty = vec![""; HINT_HEADERS.len()].join("\n");
+    let mut call = attempts(Some(1.0), "GET");
+    assert!(call.after_response(503, &empty, true, 0.0, 0.0).is_some());
+    let event = call.retry_event();
+    assert_eq!(text(&event, "hints"), "hidden");
+    assert_eq!(text(&event, "source"), "backoff");
+    assert!(call.after_failure(false, 10.0, 0.0).is_none());
+    assert!(call.message().contains("hidden by CORS"), "{}", call.message());
+    let trace = Array::from(&get(&call.details(), "trace"));
+    assert_eq!(text(&trace.get(0), "hints"), "hidden");
+    assert!(get(&trace.get(1), "hints").is_undefined());
+
+    let mut same_origin = attempts(None, "GET");
+    same_origin.after_response(503, &empty, false, 0.0, 0.0);
+    assert!(get(&same_origin.retry_event(), "hints").is_undefined());
 }
 
 #[wasm_bindgen_test]

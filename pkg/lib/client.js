@@ -78,7 +78,8 @@ async function run(client, input, init) {
         const status = statusOf(outcome);
         if (history === undefined && !policy.retriesStatus(status)) return outcome;
         history ??= startHistory(policy, request, started);
-        wait = history.afterResponse(status, core.hintValues(outcome.headers), Date.now(), Math.random());
+        const hints = core.hintValues(outcome.headers);
+        wait = history.afterResponse(status, hints, isCrossOrigin(outcome), Date.now(), Math.random());
         if (wait === undefined) {
           retryInfos.set(outcome, history.details());
           return outcome;
@@ -299,6 +300,14 @@ function statusOf(response) {
     return status;
   }
   throw new TypeError("commerce-fetch: fetch resolved with something that is not a Response");
+}
+
+/**
+ * Whether a browser filtered the response's headers: a `cors` response shows only those the server lists
+ * in `Access-Control-Expose-Headers` (the core says whether that hid the wait hints).
+ */
+function isCrossOrigin(response) {
+  return textOf(response, "type") === "cors";
 }
 
 /** A response header's value as a string, or `undefined`. */

@@ -249,9 +249,12 @@ export class CallHistory extends OnInstance {
     return attempts;
   }
 
-  /** The wait before the next attempt after a response, or `undefined` when it is the result. */
-  afterResponse(status, hints, nowMs, random) {
-    return this.record([status, hints, nowMs, random]);
+  /**
+   * The wait before the next attempt after a response, or `undefined` when it is the result.
+   * `crossOrigin`: a browser's `cors` response, which shows only the headers the server exposes.
+   */
+  afterResponse(status, hints, crossOrigin, nowMs, random) {
+    return this.record([status, hints, crossOrigin, nowMs, random]);
   }
 
   /** The wait before the next attempt after no response (`timedOut` or a failed connection). */
@@ -292,5 +295,5 @@ export class CallHistory extends OnInstance {
 
 function apply(attempts, step) {
   if (step.length === 3) return attempts.afterFailure(step[0], step[1], step[2]);
-  return attempts.afterResponse(step[0], step[1], step[2], step[3]);
+  return attempts.afterResponse(step[0], step[1], step[2], step[3], step[4]);
 }

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::js::{lines, set};
 use super::policy::Policy;
 use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
-use crate::hints::{HeaderSource, RateLimitHint, HINT_HEADERS};
+use crate::hints::{HeaderSource, RateLimitHint, HIDDEN_HINTS_EXPLAINED, HINT_HEADERS};
 use crate::message::Message;
 use crate::policy::RetryConfig;
 
@@ -78,14 +78,22 @@ impl Attempts {
     }
 
     /// The latest attempt got a response with `status`. `hints` holds the values of the headers
-    /// `hintHeaders()` names, in that order, joined by line feeds (an empty line for an absent one).
-    /// Returns the wait before the next attempt in milliseconds, or `undefined` when the response is
-    /// the result. `random` is in [0, 1).
+    /// `hintHeaders()` names, in that order, joined by line feeds (an empty line for an absent one);
+    /// `cross_origin`: the response is a browser's `cors` response, which shows only the headers the
+    /// server exposes. Returns the wait before the next attempt in milliseconds, or `undefined` when
+    /// the response is the result. `random` is in [0, 1).
     #[wasm_bindgen(js_name = afterResponse)]
-    pub fn after_response(&mut self, status: u16, hints: &str, now_ms: f64, random: f64) -> Option<f64> {
+    pub fn after_response(
+        &mut self,
+        status: u16,
+        hints: &str,
+        cross_origin: bool,
+        now_ms: f64,
+        random: f64,
+    ) -> Option<f64> {
         // A status that is not retried is final whatever its headers say.
         let hints = if self.config.retries_status(status) {
-            RateLimitHint::from_headers(&HintValues(hints), now_ms as i64)
+            RateLimitHint::from_response(&HintValues(hints), now_ms as i64, cross_origin)
         } else {
             RateLimitHint::default()
         };
@@ -104,7 +112,7 @@ impl Attempts {
         self.record(outcome, now_ms, random)
     }
 
-    /// `{ attempt, delayMs, reason, status?, source }` for `onRetry`, after a decision to retry.
+    /// `{ attempt, delayMs, reason, status?, source, hints? }` for `onRetry`, after a decision to retry.
     #[wasm_bindgen(js_name = retryEvent)]
     pub fn retry_event(&self) -> JsValue {
         let Some(entry) = self.trace.last() else {
@@ -126,6 +134,7 @@ impl Attempts {
             set(&event, "status", &status.into());
         }
         set(&event, "source", &source.as_str().into());
+        set_hidden(&event, entry.outcome);
         event.into()
     }
 
@@ -149,14 +158,15 @@ impl Attempts {
     }
 
     /// The message of the error a call ends with when its last attempt got no response, such as
-    /// "GET timed out after 3 attempts; stopped because the retry limit (2) is used up".
+    /// "GET timed out after 3 attempts; stopped because the retry limit (2) is used up", and why the
+    /// waits came from backoff when a retried response hid its rate-limit headers.
     pub fn message(&self) -> String {
         let what = match self.trace.last().map(|entry| entry.outcome) {
             Some(Outcome::Timeout) => "timed out",
             _ => "failed: no response (network error)",
         };
         let attempts = self.attempt_count();
-        Message::new()
+        let message = Message::new()
             .text(&self.method)
             .text(" ")
             .text(what)
@@ -164,8 +174,12 @@ impl Attempts {
             .number(u64::from(attempts))
             .text(if attempts == 1 { " attempt" } else { " attempts" })
             .text("; stopped because ")
-            .text(&self.stop().explain())
-            .finish()
+            .text(&self.stop().explain());
+        if self.waited_past_hidden_hints() {
+            message.text("; ").text(HIDDEN_HINTS_EXPLAINED).finish()
+        } else {
+            message.finish()
+        }
     }
 }
 
@@ -196,6 +210,13 @@ impl Attempts {
         }
     }
 
+    /// Whether a retry followed a response that hid its rate-limit headers, so its wait was a backoff.
+    fn waited_past_hidden_hints(&self) -> bool {
+        self.trace
+            .iter()
+            .any(|entry| matches!(entry.decision, RetryDecision::Retry { .. }) && hints_hidden(entry.outcome))
+    }
+
     fn attempt_count(&self) -> u32 {
         self.trace.last().map_or(0, |entry| entry.attempt)
     }
@@ -209,7 +230,7 @@ impl Attempts {
     }
 }
 
-/// `{ attempt, status? | error?, elapsedMs, decision, delayMs, reason, source?, hintMs? }`.
+/// `{ attempt, status? | error?, elapsedMs, decision, delayMs, reason, source?, hintMs?, hints? }`.
 fn trace_entry(entry: &TraceEntry) -> Object {
     let object = Object::new();
     set(&object, "attempt", &entry.attempt.into());
@@ -240,7 +261,19 @@ fn trace_entry(entry: &TraceEntry) -> Object {
             }
         }
     }
+    set_hidden(&object, entry.outcome);
     object
+}
+
+fn hints_hidden(outcome: Outcome) -> bool {
+    matches!(outcome, Outcome::Response { hints, .. } if hints.hidden)
+}
+
+/// `hints: "hidden"` on an event or trace entry whose response hid its rate-limit headers.
+fn set_hidden(object: &Object, outcome: Outcome) {
+    if hints_hidden(outcome) {
+        set(object, "hints", &"hidden".into());
+    }
 }
 
 /// Milliseconds from `started_ms` to `now_ms`. `as` saturates, so a clock that steps back gives 0.
