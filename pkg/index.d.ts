@@ -76,6 +76,17 @@ export type StopReason =
   | "hint_past_deadline"
   | "deadline";
 
+/**
+ * `"hidden"`: the response came from another origin and none of its rate-limit headers could be read, so
+ * the wait came from backoff, not from the server. A browser shows a cross-origin response's headers to
+ * JavaScript only when the server lists them in `Access-Control-Expose-Headers`; the API, or the proxy in
+ * front of it, must send
+ * `Access-Control-Expose-Headers: Retry-After, X-Retry-After, X-Rate-Limit-Time-Reset-Ms,
+ * X-Rate-Limit-Time-Window-Ms, X-Rate-Limit-Requests-Quota, X-Rate-Limit-Requests-Left`.
+ * (A server that sends none of them looks the same.)
+ */
+export type HintVisibility = "hidden";
+
 /** Passed to `onRetry` before each wait. */
 export interface RetryEvent {
   /** The attempt that just failed: 1 for the first. */
@@ -88,6 +99,8 @@ export interface RetryEvent {
   status?: number;
   /** Which header set the wait, or `"backoff"`. */
   source: DelaySource;
+  /** `"hidden"` when the response hid its rate-limit headers across origins (see {@link HintVisibility}). */
+  hints?: HintVisibility;
 }
 
 /** One attempt in a retry history. Never contains headers, URLs or bodies. */
@@ -110,6 +123,8 @@ export interface TraceEntry {
   source?: DelaySource;
   /** On a stop caused by a server hint: the wait the server asked for. */
   hintMs?: number;
+  /** `"hidden"` when the response hid its rate-limit headers across origins (see {@link HintVisibility}). */
+  hints?: HintVisibility;
 }
 
 /** The retry history of a call. */

@@ -4,6 +4,7 @@
 import {
   type CommerceFetch,
   createFetch,
+  type HintVisibility,
   interpret,
   isNetworkError,
   isRedirectError,
@@ -57,7 +58,8 @@ async function use(): Promise<void> {
   if (details) {
     const attempts: number = details.attempts;
     const source: string | undefined = details.trace[0]?.source;
-    console.log(attempts, source);
+    const hidden: HintVisibility | undefined = details.trace[0]?.hints;
+    console.log(attempts, source, hidden === "hidden", events[0]?.hints === "hidden");
   }
   try {
     await asGlobal("https://example.com");
@@ -85,7 +87,9 @@ createFetch({ preset: "fast" });
 createFetch({ retry: { backoff: { jitter: "random" } } });
 // @ts-expect-error credentialHeaders is a list of names
 createFetch({ credentialHeaders: "X-Store-Secret" });
+// @ts-expect-error the only thing said of hints is that they were hidden
+const shown: RetryEvent["hints"] = "shown";
 // @ts-expect-error interpret takes a number
 interpret("429");
 
-console.log(category, remedies, use);
+console.log(category, remedies, use, shown);
