@@ -2,8 +2,8 @@
 // runtime as a user would, and run the same check in each (tests/smoke/templates/common/check.js)
 // against one loopback server that counts what it receives.
 //
-//   node tests/smoke/run.mjs [node20 node24 deno bun esbuild typescript workerd vite next-turbopack
-//                             next-webpack]   (default: all)
+//   node tests/smoke/run.mjs [node20 node24 deno bun esbuild typescript workerd vite cors
+//                             next-turbopack next-webpack]   (default: all)
 //
 // Scratch projects live in .cache/smoke/<runtime> (gitignored): a second run reinstalls only the
 // tarball, and skips `next build` when neither the tarball nor the Next template changed.
@@ -30,6 +30,7 @@ import { ensureNode24, npmEnv, npmInstall as npmInstallIn } from "../lib/node24.
 import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
 import { requireBuild, selectRuntimes } from "../lib/runner.mjs";
 import { buildWorker, serveArgs } from "../lib/workerd.mjs";
+import { checkCors } from "./cors.mjs";
 import { startServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -298,6 +299,19 @@ const runtimes = {
     return [{ ...check, after: () => stop(preview) }];
   },
 
+  // Two origins of its own (tests/smoke/cors.mjs), serving the built package as files.
+  async cors() {
+    const browser = await chromium();
+    return [
+      {
+        name: "cors-chromium",
+        detail: `Chromium ${browser.version()}, cross-origin API without Access-Control-Expose-Headers`,
+        result: () => checkCors({ browser }),
+        seen: (result) => result.requests,
+      },
+    ];
+  },
+
   "next-turbopack": (context) => nextApp(context, "turbopack", []),
   "next-webpack": (context) => nextApp(context, "webpack", ["--webpack"]),
 };
@@ -402,6 +416,7 @@ const checkNames = {
   typescript: ["ts-nodenext-cjs"],
   workerd: ["workerd"],
   vite: ["vite-chromium"],
+  cors: ["cors-chromium"],
   "next-turbopack": nextChecks("next-turbopack", ["page", "node", "edge", "memo"], ["page", "edge", "memo"]),
   "next-webpack": nextChecks("next-webpack", ["page", "node", "memo"], ["page", "memo"]),
 };
@@ -485,7 +500,7 @@ async function main() {
         const row = { name: check.name, setup, detail: check.detail };
         try {
           const result = await check.result();
-          const seen = server.count(check.path);
+          const seen = check.seen ? check.seen(result) : server.count(check.path);
           const expected = check.expect ?? SERVER_REQUESTS;
           if (!result?.ok) row.error = result?.error ?? `no result: ${JSON.stringify(result)}`;
           else if (seen !== expected) {
