@@ -13,9 +13,9 @@
 // "hidden" would pass).
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import http from "node:http";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { listen } from "../lib/listen.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = process.env.SMOKE_CHROMIUM ?? "/usr/bin/chromium";
@@ -60,29 +60,13 @@ const PAGE = `<!doctype html>
 
 const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm" };
 
-/** Starts `handle` on a free loopback port: `{ url, close() }`. */
-async function serve(handle) {
-  const sockets = new Set();
-  const server = http.createServer((req, res) => {
+/** Starts `handle` on a free loopback port: `{ url, close() }`; a throw answers 500. */
+function serve(handle) {
+  return listen((req, res) => {
     Promise.resolve(handle(req, res)).catch((error) => {
       res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 /** The page's origin: the page, and the package's files under pkg/src/ and pkg/dist/ only. */

@@ -22,10 +22,10 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listen } from "../lib/listen.mjs";
 import { ensureNode24, npmEnv, npmInstall as npmInstallIn } from "../lib/node24.mjs";
 import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
 import { requireBuild, selectRuntimes } from "../lib/runner.mjs";
@@ -150,10 +150,10 @@ async function pageResult(url) {
   }
 }
 
-/** A static file server for `dir` on a free loopback port; stop it with `server.close()`. */
+/** A static file server for `dir` on a free loopback port, until the run ends; returns its origin. */
 async function serveStatic(dir) {
   const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
-  const server = http.createServer((req, res) => {
+  const { url, close } = await listen((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     const file = join(dir, path.endsWith("/") ? `${path}index.html` : path);
     if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
@@ -163,9 +163,8 @@ async function serveStatic(dir) {
     res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
     res.end(readFileSync(file));
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  scope.defer(() => new Promise((resolve) => server.close(resolve)));
-  return `http://127.0.0.1:${server.address().port}`;
+  scope.defer(close);
+  return url;
 }
 
 /** A check that opens a page at `origin` and reads its result. */

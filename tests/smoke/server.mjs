@@ -2,7 +2,7 @@
 // path and 200 "ok" after that; GET /product/<name> always answers 200 with a small JSON product; every
 // request is counted per path so the harness can check what a
 // runtime really sent. Every answer carries CORS headers, for the browser check.
-import http from "node:http";
+import { listen } from "../lib/listen.mjs";
 
 const cors = {
   "access-control-allow-origin": "*",
@@ -13,8 +13,7 @@ const cors = {
 
 export async function startServer() {
   const counts = new Map();
-  const sockets = new Set();
-  const server = http.createServer((req, res) => {
+  const { port, close } = await listen((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     if (req.method === "OPTIONS") {
       res.writeHead(204, cors).end();
@@ -32,23 +31,11 @@ export async function startServer() {
       res.writeHead(200, { ...cors, "content-type": "text/plain" }).end("ok");
     }
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address();
   return {
     port,
     url: (path) => `http://127.0.0.1:${port}${path}`,
     /** Requests other than CORS preflights received for `path`. */
     count: (path) => counts.get(path) ?? 0,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    },
+    close,
   };
 }
