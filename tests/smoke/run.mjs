@@ -2,7 +2,7 @@
 // runtime as a user would, and run the same check in each (tests/smoke/templates/common/check.js)
 // against one loopback server that counts what it receives.
 //
-//   node tests/smoke/run.mjs [node20 node24 deno bun esbuild typescript workerd vite cors
+//   node tests/smoke/run.mjs [node20 node24 jest deno bun esbuild typescript workerd vite cors
 //                             next-turbopack next-webpack]   (default: all)
 //
 // Scratch projects live in .cache/smoke/<runtime> (gitignored): a second run reinstalls only the
@@ -209,6 +209,29 @@ const runtimes = {
     ];
   },
 
+  async jest({ tarball, server }) {
+    // Jest's own module system, with no ES module support unless flagged: the check is the test file.
+    const { dir } = await scratch("jest", ["jest"], tarball);
+    const jest = join(dir, "node_modules/.bin/jest");
+    const path = "/flaky/jest";
+    return [
+      {
+        name: "jest",
+        path,
+        detail: `Jest ${installedVersion(dir, "jest")}, require()`,
+        result: async () => {
+          const env = { SMOKE_URL: server.url(path), SMOKE_EXPECTED: String(expectedAttempts), CI: "1" };
+          try {
+            await run(jest, ["--ci", "--colors=false"], { cwd: dir, env, timeoutMs: 120_000 });
+          } catch (error) {
+            return { ok: false, error: error.message };
+          }
+          return { ok: true, attempts: expectedAttempts };
+        },
+      },
+    ];
+  },
+
   async deno({ tarball, server }) {
     const deno = bin("deno");
     const version = (await run(deno, ["--version"])).split("\n")[0];
@@ -409,6 +432,7 @@ const nextChecks = (name, kinds, devKinds) =>
 const checkNames = {
   node20: ["node20", "node20-require"],
   node24: ["node24", "node24-require"],
+  jest: ["jest"],
   deno: ["deno"],
   bun: ["bun", "bun-build-chromium"],
   esbuild: ["esbuild-chromium"],
