@@ -8,21 +8,20 @@
 // GET /flaky (503 half the time) with waits of 0 ms, so that about half the calls make a retry history in
 // the wasm's memory; it also reports how many attempts the server saw.
 import { readFileSync } from "node:fs";
-import { initSync as glueInitSync } from "../pkg/dist/commerce_fetch.js";
-import { createFetch, initSync } from "../pkg/lib/api.js";
+import { createFetch } from "../pkg/lib/api.js";
+import { initSync } from "../pkg/lib/core.js";
 import { drive } from "./lib.mjs";
 
 const [origin, client, requestsArg, concurrencyArg] = process.argv.slice(2);
 const requests = Number(requestsArg);
 const concurrency = Number(concurrencyArg);
 
-// The package's entries import pkg/dist/api.js, a bundle with its own copy of the wasm-bindgen glue, whose
-// memory nothing outside the bundle can reach. The unbundled sources in pkg/lib import the glue module
-// itself (pkg/dist/commerce_fetch.js), so the library and this script share one glue instance: load the
-// wasm through the library, then the glue's initSync() returns that instance's exports (memory included)
-// without loading anything again.
-initSync(readFileSync(new URL("../pkg/dist/commerce_fetch_bg.wasm", import.meta.url)));
-const wasmMemory = glueInitSync(undefined).memory;
+// The package's entries are bundles, each with its own copy of the wasm-bindgen glue, whose memory nothing
+// outside the bundle can reach. The unbundled sources in pkg/lib are the same code: load the wasm through
+// their core module, whose initSync() returns the instance's exports, memory included.
+const wasmMemory = initSync(
+  readFileSync(new URL("../pkg/dist/commerce_fetch_bg.wasm", import.meta.url)),
+).memory;
 
 const sends = {
   fetch: { path: "/ok", send: (u) => fetch(u) },

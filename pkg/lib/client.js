@@ -21,7 +21,13 @@ export const retryInfos = new WeakMap();
  * Whether `fetch` shares reads: Next.js's server fetch answers every GET or HEAD without a signal for
  * one URL once per render (its request memoization). The core decides what to send it.
  */
-const sharesReads = (fetch) => typeof fetch === "function" && fetch.__nextPatched === true;
+function sharesReads(fetch) {
+  try {
+    return typeof fetch === "function" && fetch.__nextPatched === true;
+  } catch {
+    return false; // a getter that throws: a fetch we know nothing about
+  }
+}
 
 /** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
 export function clientFetch(policy, fetchOption, onRetry) {

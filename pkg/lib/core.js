@@ -34,9 +34,11 @@ export function cut(text, max = MAX_NAME) {
   return text.length > max ? text.slice(0, max) : text;
 }
 
+/** Loads the wasm unless it is loaded; returns the instance's exports (bench/memory.mjs reads its memory). */
 export function initSync(moduleOrBytes) {
-  bindings.initSync({ module: moduleOrBytes });
+  const exports = bindings.initSync({ module: moduleOrBytes });
   ready = true;
+  return exports;
 }
 
 export async function init(moduleOrSource) {

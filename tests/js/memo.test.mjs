@@ -71,3 +71,20 @@ test("with no retry left, a shared attempt that hangs rejects with a TimeoutErro
     isTimeoutError(e),
   );
 });
+
+test("a fetch whose properties throw is taken as one that shares nothing", async () => {
+  const calls = [];
+  const hostile = new Proxy(
+    async (_input, init) => {
+      calls.push(init?.signal);
+      return new Response("ok");
+    },
+    {
+      get() {
+        throw new Error("no properties here");
+      },
+    },
+  );
+  await createFetch({ fetch: hostile })("https://store.example/p");
+  assert.ok(calls[0], "the attempt kept its signal");
+});
