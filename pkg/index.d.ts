@@ -386,7 +386,7 @@ type WasmBytes = typeof globalThis extends { WebAssembly: { validate(bytes: infe
  * points load it themselves; this is for hosts that load it their own way (`commerce-fetch/manual`).
  * Safe to call more than once.
  */
-export function init(moduleOrSource?: WasmModule | WasmBytes | URL | string | Response): Promise<void>;
+export function init(moduleOrSource: WasmModule | WasmBytes | URL | string | Response): Promise<void>;
 
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
 export function initSync(moduleOrBytes: WasmModule | WasmBytes): void;
