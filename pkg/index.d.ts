@@ -321,17 +321,264 @@ export class TimeoutError extends Error implements CommerceFetchErrorFields {
   readonly source?: DelaySource;
 }
 
-/** A response with an error status, with its interpretation. */
+/** The shape an error body had: REST v3's problem JSON, v2's array, the price-list 503 envelope, or none. */
+export type ProblemShape = "v3" | "v2" | "envelope" | "text" | "html" | "json" | "empty";
+
+/** A field the server named in an error, with what it said about it. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** What an error body says, as the core read it. Strings are cut short and cleaned of URL queries. */
+export interface Problem {
+  shape: ProblemShape;
+  /** v3 `title`, v2's first `message`, the envelope's `message`, a text body's first line, an HTML `<title>`. */
+  title?: string;
+  detail?: string;
+  /** v3 `type` (a URL, possibly relative). */
+  type?: string;
+  instance?: string;
+  /** v3's integer `code` (409, 422) or the envelope's `code`, such as `"SERVICE_DEGRADED"`. */
+  code?: number | string;
+  /** v3 `errors` as pairs, in the body's order. */
+  fieldErrors: FieldError[];
+  /** Every v2 `message`. */
+  messages: string[];
+  /** The envelope's `retry_after_seconds`, in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/**
+ * A REST call answered with an error status (thrown by {@link Client}'s methods): the status, its
+ * meaning, the problem the core read from the body, and the body itself.
+ *
+ * @example
+ * try {
+ *   await client.post("/v3/catalog/products", { json: { name: "Tee" } });
+ * } catch (error) {
+ *   if (isApiError(error) && error.status === 422) {
+ *     for (const { field, message } of error.fieldErrors) form.showError(field, message);
+ *   } else throw error;
+ * }
+ */
 export class ApiError extends Error implements CommerceFetchErrorFields {
   readonly name: "ApiError";
   readonly status: number;
-  readonly info: StatusInfo | undefined;
+  /** `interpret(status)`. */
+  readonly info: StatusInfo;
+  readonly problem: Problem;
+  readonly fieldErrors: FieldError[];
+  /** The body as it came, cut at 64 KiB. */
+  readonly body: string;
   readonly attempts: number;
   readonly reason: StopReason | undefined;
   readonly trace: TraceEntry[];
   readonly hintMs?: number;
   readonly source?: DelaySource;
 }
+
+/** One error of a GraphQL answer. */
+export interface GraphQLErrorEntry {
+  message: string;
+  /** Where in the result it happened: field names and list indexes. */
+  path: (string | number)[];
+  /** `extensions.code`, such as `"INVALID_CUSTOMER_ACCESS_TOKEN"`. */
+  code?: string;
+}
+
+/**
+ * What kind of GraphQL failure: the query's complexity is over the limit (never retried: the same query
+ * fails the same way), the customer token is invalid or missing, the storefront token was refused (401),
+ * or any other error.
+ */
+export type GraphQLErrorKind =
+  | "complexity"
+  | "invalid_customer_token"
+  | "missing_customer_token"
+  | "unauthorized"
+  | "graphql";
+
+/**
+ * A GraphQL Storefront answer with `errors` (BigCommerce answers most with HTTP 200), thrown by
+ * {@link Client.graphql}; `data` keeps what the answer had besides the errors.
+ *
+ * @example
+ * try {
+ *   await client.graphql(query);
+ * } catch (error) {
+ *   if (isGraphQLError(error) && error.kind === "complexity") {
+ *     console.log(`ask for less: cost ${error.complexity?.cost} of ${error.complexity?.limit}`);
+ *   } else throw error;
+ * }
+ */
+export class GraphQLError extends Error implements CommerceFetchErrorFields {
+  readonly name: "GraphQLError";
+  readonly status: number;
+  readonly kind: GraphQLErrorKind;
+  readonly errors: GraphQLErrorEntry[];
+  /** For `kind: "complexity"`: the query's score and the limit, from the message. */
+  readonly complexity?: { cost: number; limit: number };
+  readonly data: unknown;
+  readonly body: string;
+  readonly attempts: number;
+  readonly reason: StopReason | undefined;
+  readonly trace: TraceEntry[];
+  readonly hintMs?: number;
+  readonly source?: DelaySource;
+}
+
+/** An item (or field) of a batch that failed. */
+export interface BatchFailure {
+  /** The item's id or index, or the field, as the server named it. */
+  key: string;
+  message: string;
+  status?: number;
+  title?: string;
+}
+
+/**
+ * A batch that partly succeeded (a 207, or a 422 that names the items that failed), returned rather than
+ * thrown so that nothing that succeeded is lost.
+ *
+ * @example
+ * const result = await client.put("/v3/catalog/products", { json: updates });
+ * if (isPartialResult(result)) {
+ *   saved(result.data);
+ *   for (const failure of result.failures) retryLater(failure.key, failure.message);
+ * }
+ */
+export class PartialResult<T = unknown> {
+  readonly status: number;
+  /** The items that succeeded. */
+  readonly data: T[];
+  readonly failures: BatchFailure[];
+  /** `meta { total, success, failed }`, when the answer gave it. */
+  readonly counts?: { total: number; success: number; failed: number };
+  readonly meta: unknown;
+}
+
+/** Options of one REST call. */
+export interface CallOptions {
+  /** Query parameters; an array is joined with commas (`{ "id:in": [1, 2] }`). */
+  query?: Record<string, string | number | boolean | (string | number)[] | undefined>;
+  /** A body sent as JSON, with `Content-Type: application/json`. */
+  json?: unknown;
+  /** A body sent as it is. */
+  body?: FetchInit["body"];
+  headers?: Record<string, string>;
+  signal?: FetchInit["signal"];
+  /** Sent as `Idempotency-Key`: marks a POST or PATCH as safe to repeat, so it is retried like a GET. */
+  idempotencyKey?: string;
+}
+
+/** The whole answer of a REST call. */
+export interface RestAnswer<T = unknown> {
+  status: number;
+  /** A v3 answer's `data`, a v2 answer as it is, `null` for a 204, or a {@link PartialResult}. */
+  data: T | PartialResult | null;
+  meta: unknown;
+  headers: Headers;
+}
+
+/** Options of {@link createClient}: these, and any of {@link CreateFetchOptions}. */
+export interface CreateClientOptions extends CreateFetchOptions {
+  /** The store hash, from the API path `stores/{hash}`. */
+  storeHash?: string;
+  /** The API account's access token, sent as `X-Auth-Token` (never shown in errors or logs). */
+  accessToken?: string;
+  /** A storefront API token for {@link Client.graphql}, sent as a bearer token. */
+  storefrontToken?: string;
+  /** @default `https://api.bigcommerce.com/stores/${storeHash}` */
+  baseUrl?: string;
+  /** @default `https://store-${storeHash}.mybigcommerce.com/graphql` */
+  storefrontUrl?: string;
+  /** Headers sent with every call. */
+  headers?: Record<string, string>;
+}
+
+/** A job's progress after a poll. */
+export interface JobProgress {
+  /** `QUEUED`, `WORKING`, `COMPLETED` or `FAILED`. */
+  status: string;
+  /** `percent_complete`, when the job says. */
+  percent?: number;
+  /** 1 for the first poll. */
+  poll: number;
+}
+
+/** A client for one store's REST Management API and GraphQL Storefront API. */
+export interface Client {
+  readonly baseUrl: string | undefined;
+  readonly storefrontUrl: string | undefined;
+  /** GET a path (`/v3/…`, `/v2/…`, or a v3 path without its version); resolves with its data. */
+  get<T = unknown>(path: string, options?: CallOptions): Promise<T>;
+  post<T = unknown>(path: string, options?: CallOptions): Promise<T>;
+  put<T = unknown>(path: string, options?: CallOptions): Promise<T>;
+  delete<T = unknown>(path: string, options?: CallOptions): Promise<T>;
+  /** The whole answer: status, data, meta and headers. */
+  request<T = unknown>(method: string, path: string, options?: CallOptions): Promise<RestAnswer<T>>;
+  /**
+   * Every item of a v3 listing, page after page (offset or cursor pagination, one request a page), as an
+   * async iterator; stops after the last page, or when `signal` aborts.
+   *
+   * @example
+   * for await (const product of client.paginate<Product>("/v3/catalog/products", { query: { limit: 250 } })) {
+   *   index(product);
+   * }
+   */
+  paginate<T = unknown>(path: string, options?: Omit<CallOptions, "json" | "body">): AsyncGenerator<T, void, undefined>;
+  /**
+   * Polls a job (`/v3/themes/jobs/{id}`) until it is `COMPLETED`, waiting longer between polls (0.5 s
+   * doubling to 8 s, with jitter); resolves with the job. A `FAILED` job throws an {@link ApiError}
+   * whose `problem.messages` are the job's errors; past `timeout` it throws a {@link TimeoutError}.
+   *
+   * @example
+   * const job = await client.waitForJob(`/v3/themes/jobs/${jobId}`, {
+   *   onProgress: ({ status, percent }) => bar.update(percent ?? 0, status),
+   * });
+   */
+  waitForJob<T = unknown>(
+    path: string,
+    options?: {
+      onProgress?: (progress: JobProgress) => void;
+      signal?: FetchInit["signal"];
+      /** @default 600000 (10 minutes) */
+      timeout?: number;
+      headers?: Record<string, string>;
+    },
+  ): Promise<T>;
+  /**
+   * A GraphQL Storefront query or mutation; resolves with `data`. Queries are retried like GETs,
+   * mutations only after a 429.
+   */
+  graphql<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { customerAccessToken?: string; headers?: Record<string, string>; signal?: FetchInit["signal"] },
+  ): Promise<T>;
+}
+
+/**
+ * A client for one store: REST calls that return parsed data and throw {@link ApiError}s, batches that
+ * return {@link PartialResult}s, and GraphQL Storefront calls, all with createFetch's retries.
+ *
+ * @example
+ * const client = createClient({ storeHash, accessToken, storefrontToken });
+ * const products = await client.get<{ id: number; name: string }[]>("/v3/catalog/products", {
+ *   query: { limit: 10, is_visible: true },
+ * });
+ */
+export function createClient(options: CreateClientOptions): Client;
+
+/** The `meta` that came with a v3 answer's data (pagination, counts), or GraphQL's `{ complexity }`. */
+export function metaOf(result: unknown): unknown;
+
+/** True for a commerce-fetch `GraphQLError`, from any copy of the package. */
+export function isGraphQLError(error: unknown): error is GraphQLError;
+
+/** True for a {@link PartialResult}, from any copy of the package. */
+export function isPartialResult(value: unknown): value is PartialResult;
 
 /** Why a redirect was not followed. */
 export type RedirectReason =

@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod hints;
 pub mod http_date;
 pub mod message;
+pub mod pages;
 pub mod policy;
 pub mod redact;
 pub mod redirect;

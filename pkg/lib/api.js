@@ -7,14 +7,19 @@ import { hideRedirects } from "./request.js";
 
 export {
   ApiError,
+  GraphQLError,
   isApiError,
+  isGraphQLError,
   isNetworkError,
+  isPartialResult,
   isRedirectError,
   isTimeoutError,
   NetworkError,
+  PartialResult,
   RedirectError,
   TimeoutError,
 } from "./errors.js";
+export { createClient, metaOf } from "./rest.js";
 
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
 export function initSync(moduleOrBytes) {

@@ -120,6 +120,46 @@ export function redact(text) {
   return call("redact", cut(text, MAX_MESSAGE));
 }
 
+/**
+ * What an error body says (src/problem.rs): `{ shape, title?, detail?, type?, instance?, code?,
+ * fieldErrors, messages, retryAfterMs? }`. `body` is already cut to `maxBodyBytes()`.
+ */
+export function problem(status, contentType, body) {
+  return call("problem", status, cut(contentType), body);
+}
+
+/** The failures a partial answer names: `{ failures: [{ key, message, status?, title? }], counts? }`. */
+export function partialResult(body) {
+  return call("partialResult", body);
+}
+
+/** A GraphQL answer's errors: `{ kind, errors: [{ message, path, code? }], complexity?, … }`. */
+export function graphqlErrors(body) {
+  return call("graphqlErrors", body);
+}
+
+/** The query of a listing's next page (without `?`), or `undefined` when it is over. */
+export function nextPage(next, current, items) {
+  return call("nextPage", cut(next, MAX_MESSAGE), cut(current, MAX_MESSAGE), items);
+}
+
+/** What a job's status says: 0 not yet, 1 completed, 2 failed. */
+export function jobState(status) {
+  return call("jobState", cut(status));
+}
+
+/** The wait before the next poll of a job, or `undefined` when it would come after the deadline. */
+export function pollDelayMs(poll, elapsedMs, deadlineMs, random) {
+  return call("pollDelayMs", poll, elapsedMs, deadlineMs, random);
+}
+
+let maxBody;
+/** The longest body the core reads; a longer one is cut to this and reads as truncated. */
+export function maxBodyBytes() {
+  maxBody ??= call("maxBodyBytes");
+  return maxBody;
+}
+
 /** Whether a call's first attempt goes out without its own signal, for a sharing host to share. */
 export function sharesFirstAttempt(method, callerSignal) {
   return call("sharesFirstAttempt", cut(method), callerSignal);

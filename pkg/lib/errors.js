@@ -35,16 +35,63 @@ export class TimeoutError extends CommerceFetchError {
   }
 }
 
-/** A response arrived with an error status; carries the status and its interpretation. */
+/**
+ * A REST call answered with an error status (thrown by `createClient`): the status, its interpretation,
+ * the problem the core read from the body, and the body itself.
+ */
 export class ApiError extends CommerceFetchError {
   constructor(message, details = {}) {
     super(message, details);
+    /** The HTTP status. */
     this.status = details.status;
+    /** `interpret(status)`: what it means, its causes and remedies. */
     this.info = details.info;
+    /** What the body says, read by the core: its shape, title, code, field errors. */
+    this.problem = details.problem;
+    /** `{ field, message }` for each field the server named. */
+    this.fieldErrors = details.problem?.fieldErrors ?? [];
+    /** The body as it came (cut at 64 KiB). */
+    this.body = details.body ?? "";
   }
 
   get name() {
     return "ApiError";
+  }
+}
+
+/**
+ * A GraphQL Storefront answer with `errors` (thrown by `client.graphql`): each error's message, path and
+ * code, the `data` that came with them, and `kind`: `"complexity"` (with `complexity: { cost, limit }`;
+ * never retried), `"invalid_customer_token"`, `"missing_customer_token"`, `"unauthorized"` or `"graphql"`.
+ */
+export class GraphQLError extends CommerceFetchError {
+  constructor(message, details = {}) {
+    super(message, details);
+    this.status = details.status;
+    this.kind = details.kind;
+    this.errors = details.errors ?? [];
+    if (details.complexity !== undefined) this.complexity = details.complexity;
+    this.data = details.data ?? null;
+    this.body = details.body ?? "";
+  }
+
+  get name() {
+    return "GraphQLError";
+  }
+}
+
+/**
+ * A batch that partly succeeded (a 207, or a 422 naming the items that failed): what succeeded as
+ * `data`, what failed as `failures` ({ key, message, status?, title? }), and the counts when given.
+ * Returned, not thrown, so nothing that succeeded is lost.
+ */
+export class PartialResult {
+  constructor({ status, data, failures, counts, meta }) {
+    this.status = status;
+    this.data = data;
+    this.failures = failures;
+    if (counts !== undefined) this.counts = counts;
+    this.meta = meta;
   }
 }
 
@@ -111,3 +158,16 @@ export const isTimeoutError = guard("TimeoutError");
 export const isApiError = guard("ApiError");
 /** True for a commerce-fetch `RedirectError`, from any copy of the package. */
 export const isRedirectError = guard("RedirectError");
+/** True for a commerce-fetch `GraphQLError`, from any copy of the package. */
+export const isGraphQLError = guard("GraphQLError");
+
+/** True for a `PartialResult`, from any copy of the package. */
+export function isPartialResult(value) {
+  return (
+    value instanceof PartialResult ||
+    (typeof value === "object" &&
+      value !== null &&
+      value.constructor?.name === "PartialResult" &&
+      Array.isArray(value.failures))
+  );
+}

@@ -27,11 +27,24 @@ const MAX_LIST = 1000;
 const MILLISECONDS = "a number of milliseconds";
 const TIME_LIMIT = "a number of milliseconds, or false for none";
 
+/** Who is reading options (`createFetch` or `createClient`), for messages; set only while one reads. */
+let reader = "createFetch";
+
 /**
  * Validates `options` (an object, `undefined` or `null`) into `{ policy, fetch, onRetry }`. Throws a
- * `TypeError` naming the first bad option, with what it takes and what it was given.
+ * `TypeError` naming the first bad option, with what it takes and what it was given; `who` (the
+ * function the caller called) begins the message.
  */
-export function readOptions(options) {
+export function readOptions(options, who = "createFetch") {
+  reader = who;
+  try {
+    return readFetchOptions(options);
+  } finally {
+    reader = "createFetch";
+  }
+}
+
+function readFetchOptions(options) {
   const top = section(options, "options", OPTION_KEYS, "");
   const retry = top.retry;
   let limit;
@@ -45,25 +58,38 @@ export function readOptions(options) {
     limit = optional(fields.limit, "retry.limit", "a whole number from 0 to 100", isNumber);
   }
   const backoff = section(fields.backoff, "retry.backoff", BACKOFF_KEYS, "retry.backoff.");
-  const policy = new CorePolicy([
-    name(top.preset, "preset", '"storefront" or "background"'),
-    limit,
-    names(fields.methods, "retry.methods", "a list of HTTP method names"),
-    list(fields.statusCodes, "retry.statusCodes", "a list of status codes from 100 to 599", isNumber),
-    optional(backoff.baseMs, "retry.backoff.baseMs", MILLISECONDS, isNumber),
-    optional(backoff.maxMs, "retry.backoff.maxMs", MILLISECONDS, isNumber),
-    name(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"'),
-    optional(fields.maxRetryAfterMs, "retry.maxRetryAfterMs", MILLISECONDS, isNumber),
-    timeLimit(top.timeout, "timeout"),
-    timeLimit(top.totalTimeout, "totalTimeout"),
-    names(top.credentialHeaders, "credentialHeaders", "a list of header names"),
-    optional(top.bufferBody, "bufferBody", "a number of bytes", isNumber),
-  ]);
+  const policy = checkedByCore(
+    () =>
+      new CorePolicy([
+        name(top.preset, "preset", '"storefront" or "background"'),
+        limit,
+        names(fields.methods, "retry.methods", "a list of HTTP method names"),
+        list(fields.statusCodes, "retry.statusCodes", "a list of status codes from 100 to 599", isNumber),
+        optional(backoff.baseMs, "retry.backoff.baseMs", MILLISECONDS, isNumber),
+        optional(backoff.maxMs, "retry.backoff.maxMs", MILLISECONDS, isNumber),
+        name(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"'),
+        optional(fields.maxRetryAfterMs, "retry.maxRetryAfterMs", MILLISECONDS, isNumber),
+        timeLimit(top.timeout, "timeout"),
+        timeLimit(top.totalTimeout, "totalTimeout"),
+        names(top.credentialHeaders, "credentialHeaders", "a list of header names"),
+        optional(top.bufferBody, "bufferBody", "a number of bytes", isNumber),
+      ]),
+  );
   return {
     policy,
     fetch: optional(top.fetch, "fetch", "a function", isFunction),
     onRetry: optional(top.onRetry, "onRetry", "a function", isFunction),
   };
+}
+
+/** `make()`, with the core's `TypeError` for a bad option (a range, a name) begun by the caller's name. */
+function checkedByCore(make) {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`${reader}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -79,7 +105,7 @@ function section(value, name, known, prefix) {
     if (item === undefined) continue;
     if (!known.includes(key)) {
       throw new TypeError(
-        `createFetch: option \`${prefix}${cut(key, 40)}\` is not known; the options here are ${known.join(", ")}`,
+        `${reader}: option \`${prefix}${cut(key, 40)}\` is not known; the options here are ${known.join(", ")}`,
       );
     }
     copy[key] = item;
@@ -103,7 +129,7 @@ function list(value, name, expected, check) {
   if (!Array.isArray(value)) throw invalid(name, expected, value);
   const length = value.length;
   if (!(length <= MAX_LIST)) {
-    throw new TypeError(`createFetch: option \`${name}\` must be ${expected} of at most ${MAX_LIST} items`);
+    throw new TypeError(`${reader}: option \`${name}\` must be ${expected} of at most ${MAX_LIST} items`);
   }
   const copy = [];
   for (let i = 0; i < length; i += 1) {
@@ -128,7 +154,7 @@ function timeLimit(value, name) {
 }
 
 function invalid(name, expected, value) {
-  return new TypeError(`createFetch: option \`${name}\` must be ${expected}, got ${describe(value)}`);
+  return new TypeError(`${reader}: option \`${name}\` must be ${expected}, got ${describe(value)}`);
 }
 
 const isNumber = (value) => typeof value === "number";

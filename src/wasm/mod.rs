@@ -14,6 +14,7 @@
 mod attempts;
 mod checks;
 mod js;
+mod pages;
 mod policy;
 mod redirects;
 #[cfg(not(feature = "std"))]

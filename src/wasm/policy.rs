@@ -7,7 +7,6 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::js::{lines, type_error};
-use crate::message::Message;
 use crate::policy::{buffer_body_bytes, ConfigError, RetryConfig, RetryOptions};
 use crate::redirect::{CredentialHeaders, Hop};
 
@@ -111,11 +110,7 @@ impl Policy {
     }
 }
 
+/// A `TypeError` naming the option at fault; JavaScript puts the name of the function called before it.
 fn config_error(error: ConfigError) -> JsValue {
-    type_error(
-        &Message::new()
-            .text("createFetch: ")
-            .text(&error.message())
-            .finish(),
-    )
+    type_error(&error.message())
 }

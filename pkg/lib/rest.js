@@ -1,0 +1,443 @@
+// createClient: BigCommerce's REST Management API and GraphQL Storefront API on top of the retrying
+// fetch. It builds the request (URL, query, JSON body, auth headers), sends it through the same retry
+// loop as createFetch, and turns the answer into what the caller wants: the parsed data, a
+// `PartialResult` for a batch that partly failed, or a thrown `ApiError` / `GraphQLError` whose details
+// the wasm core read from the error body (pkg/lib/core.js → src/problem.rs).
+//
+// The tokens live in private fields: no error, event, trace, `JSON.stringify` or `util.inspect` of the
+// client shows them, and no message names a URL's query.
+
+import { clientFetch, retryInfos } from "./client.js";
+import * as core from "./core.js";
+import { ApiError, GraphQLError, PartialResult, TimeoutError } from "./errors.js";
+import { describe, readOptions } from "./options.js";
+import { sleep } from "./signals.js";
+
+/** createClient's own options; the others are createFetch's. */
+const CLIENT_KEYS = ["storeHash", "accessToken", "baseUrl", "headers", "storefrontToken", "storefrontUrl"];
+
+/** The largest error body kept on an `ApiError` (`body`), in characters: enough for any documented one. */
+const MAX_KEPT_BODY = 64 * 1024;
+
+/** `meta` of what a v3 call returned (its pagination, counts), for `metaOf()`. */
+const metas = new WeakMap();
+
+/** The `meta` object that came with `result` (a v3 answer's), or `undefined`. */
+export function metaOf(result) {
+  return typeof result === "object" && result !== null ? metas.get(result) : undefined;
+}
+
+/** A client for one store. Throws a `TypeError` naming any bad option. */
+export function createClient(options) {
+  core.assertReady("createClient");
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
+    throw new TypeError(`createClient: options must be an object, got ${describe(options)}`);
+  }
+  const own = {};
+  const rest = {};
+  for (const key of Object.keys(options ?? {})) {
+    if (CLIENT_KEYS.includes(key)) own[key] = options[key];
+    else rest[key] = options[key];
+  }
+  const storeHash = text(own.storeHash, "storeHash", 'a store hash such as "abc123"');
+  if (storeHash !== undefined && !/^[A-Za-z0-9]{1,40}$/.test(storeHash)) {
+    throw new TypeError(
+      `createClient: option \`storeHash\` must be letters and digits, got ${describe(storeHash)}`,
+    );
+  }
+  const baseUrl =
+    url(own.baseUrl, "baseUrl") ?? (storeHash && `https://api.bigcommerce.com/stores/${storeHash}`);
+  const storefrontUrl =
+    url(own.storefrontUrl, "storefrontUrl") ??
+    (storeHash && `https://store-${storeHash}.mybigcommerce.com/graphql`);
+  if (baseUrl === undefined && storefrontUrl === undefined) {
+    throw new TypeError("createClient: give `storeHash` (or `baseUrl` and `storefrontUrl`)");
+  }
+  const { policy, fetch, onRetry } = readOptions(rest, "createClient");
+  return new Client({
+    send: clientFetch(policy, fetch, onRetry),
+    baseUrl,
+    storefrontUrl,
+    headers: headerList(own.headers, "headers", "createClient"),
+    accessToken: text(own.accessToken, "accessToken", "the API account's access token"),
+    storefrontToken: text(own.storefrontToken, "storefrontToken", "a storefront API token"),
+  });
+}
+
+export class Client {
+  #send;
+  #accessToken;
+  #storefrontToken;
+  #headers;
+
+  constructor({ send, baseUrl, storefrontUrl, headers, accessToken, storefrontToken }) {
+    this.#send = send;
+    this.#accessToken = accessToken;
+    this.#storefrontToken = storefrontToken;
+    this.#headers = headers;
+    /** Where REST paths are resolved: `https://api.bigcommerce.com/stores/{hash}` by default. */
+    this.baseUrl = baseUrl;
+    /** The GraphQL Storefront endpoint: `https://store-{hash}.mybigcommerce.com/graphql` by default. */
+    this.storefrontUrl = storefrontUrl;
+  }
+
+  get(path, options) {
+    return this.#data("GET", path, options);
+  }
+
+  post(path, options) {
+    return this.#data("POST", path, options);
+  }
+
+  put(path, options) {
+    return this.#data("PUT", path, options);
+  }
+
+  delete(path, options) {
+    return this.#data("DELETE", path, options);
+  }
+
+  /**
+   * The whole answer of a REST call: `{ status, data, meta, headers }`, `data` unwrapped from a v3
+   * envelope; a 207 (or a 422 that names the items that failed) gives a `PartialResult` as `data`.
+   * Throws an `ApiError` for any other error status.
+   */
+  async request(method, path, options = {}) {
+    const call = readCall(options, method);
+    if (this.baseUrl === undefined)
+      throw new TypeError(`createClient: ${method} needs \`baseUrl\` or \`storeHash\``);
+    if (this.#accessToken === undefined) {
+      throw new TypeError(`createClient: ${method} ${restPath(path)} needs the \`accessToken\` option`);
+    }
+    const where = restPath(path);
+    const headers = new Headers(this.#headers);
+    headers.set("accept", "application/json");
+    for (const [name, value] of call.headers) headers.set(name, value);
+    headers.set("x-auth-token", this.#accessToken);
+    let body = call.body;
+    if (call.json !== undefined) {
+      body = JSON.stringify(call.json);
+      headers.set("content-type", "application/json");
+    }
+    if (call.idempotencyKey !== undefined) headers.set("idempotency-key", call.idempotencyKey);
+    const target = `${this.baseUrl}${where}${queryString(call.query)}`;
+    const response = await this.#send(target, { method, headers, body, signal: call.signal });
+    return answer(response, method, where);
+  }
+
+  /**
+   * Every item of a v3 listing, page after page (offset or cursor pagination, one request a page,
+   * following `links.next`), as an async iterator. Stops after the last page, or when `signal` aborts.
+   */
+  async *paginate(path, options = {}) {
+    const call = readCall(options, "paginate");
+    if (call.json !== undefined || call.body !== undefined)
+      throw new TypeError("paginate: a listing takes no body");
+    let query = { ...call.query };
+    let current = "";
+    for (;;) {
+      const { data, meta } = await this.request("GET", path, { ...options, query });
+      if (!Array.isArray(data)) {
+        throw new TypeError(`paginate: GET ${restPath(path)} did not answer a list (use get() for one item)`);
+      }
+      for (const item of data) yield item;
+      const links = meta?.pagination?.links ?? meta?.cursor_pagination?.links;
+      const next = core.nextPage(textLink(links?.next), textLink(links?.current) || current, data.length);
+      if (next === undefined) return;
+      current = `?${next}`;
+      query = { ...query, ...Object.fromEntries(new URLSearchParams(next)) };
+    }
+  }
+
+  /**
+   * Polls a job (`/v3/themes/jobs/{id}`) until it completes, with growing waits between polls; resolves
+   * with its data. `onProgress({ status, percent })` is called after each poll. A `FAILED` job throws an
+   * `ApiError` with its errors; past `timeout` (10 minutes by default) it throws a `TimeoutError`.
+   */
+  async waitForJob(path, { onProgress, signal, timeout = 600_000, ...options } = {}) {
+    if (onProgress !== undefined && typeof onProgress !== "function") {
+      throw new TypeError(
+        `waitForJob: option \`onProgress\` must be a function, got ${describe(onProgress)}`,
+      );
+    }
+    if (!(typeof timeout === "number" && timeout >= 0)) {
+      throw new TypeError(
+        `waitForJob: option \`timeout\` must be a number of milliseconds, got ${describe(timeout)}`,
+      );
+    }
+    const started = Date.now();
+    for (let poll = 0; ; poll += 1) {
+      const { data } = await this.request("GET", path, { ...options, signal });
+      const job = typeof data === "object" && data !== null ? data : {};
+      const status = typeof job.status === "string" ? job.status : "";
+      const percent = Number.isFinite(job.percent_complete) ? job.percent_complete : undefined;
+      onProgress?.({ status, percent, poll: poll + 1 });
+      const state = core.jobState(status);
+      if (state === 1) return job;
+      if (state === 2) {
+        const errors = Array.isArray(job.errors) ? job.errors : [];
+        throw new ApiError(`job at ${restPath(path)} FAILED`, {
+          status: 200,
+          info: core.interpret(200),
+          problem: {
+            shape: "json",
+            title: "job failed",
+            fieldErrors: [],
+            messages: errors.map(jobErrorText),
+          },
+          body: JSON.stringify(job).slice(0, MAX_KEPT_BODY),
+          attempts: poll + 1,
+        });
+      }
+      const wait = core.pollDelayMs(poll, Date.now() - started, timeout, Math.random());
+      if (wait === undefined) {
+        throw new TimeoutError(
+          `job at ${restPath(path)} was still ${status || "not done"} after ${Date.now() - started} ms`,
+          {
+            attempts: poll + 1,
+            reason: "deadline",
+          },
+        );
+      }
+      await sleep(wait, signal);
+    }
+  }
+
+  async #data(method, path, options) {
+    return (await this.request(method, path, options)).data;
+  }
+
+  /**
+   * Runs a GraphQL Storefront query or mutation; resolves with its `data`. An answer with `errors`
+   * throws a `GraphQLError` (its `kind` says a complexity or customer-token error apart).
+   */
+  async graphql(query, variables, options = {}) {
+    if (typeof query !== "string")
+      throw new TypeError(`graphql: the query must be a string, got ${describe(query)}`);
+    if (variables !== undefined && (typeof variables !== "object" || variables === null)) {
+      throw new TypeError(`graphql: variables must be an object, got ${describe(variables)}`);
+    }
+    const call = readCall(options, "graphql", ["customerAccessToken"]);
+    if (this.storefrontUrl === undefined)
+      throw new TypeError("createClient: graphql needs `storefrontUrl` or `storeHash`");
+    if (this.#storefrontToken === undefined)
+      throw new TypeError("createClient: graphql needs the `storefrontToken` option");
+    const headers = new Headers(this.#headers);
+    for (const [name, value] of call.headers) headers.set(name, value);
+    headers.set("accept", "application/json");
+    headers.set("content-type", "application/json");
+    headers.set("authorization", `Bearer ${this.#storefrontToken}`);
+    if (call.customerAccessToken !== undefined) {
+      headers.set("x-bc-customer-access-token", call.customerAccessToken);
+    }
+    const response = await this.#send(this.storefrontUrl, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(variables === undefined ? { query } : { query, variables }),
+      signal: call.signal,
+    });
+    const text = await response.text();
+    const complexity = Number(response.headers.get("x-bc-graphql-complexity") ?? Number.NaN);
+    const meta = Number.isFinite(complexity) ? { complexity } : {};
+    let parsed;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const read = core.graphqlErrors(cutBody(text));
+    if (!response.ok || read.errors.length > 0 || parsed === undefined) {
+      throw graphqlError(response, read, parsed, text);
+    }
+    const data = parsed.data ?? null;
+    if (typeof data === "object" && data !== null) metas.set(data, meta);
+    return data;
+  }
+}
+
+/** What a REST answer means: `{ status, data, meta, headers }`, or a thrown `ApiError`. */
+async function answer(response, method, where) {
+  const { status } = response;
+  const text = status === 204 || status === 304 ? "" : await response.text();
+  if (status === 204 || status === 304)
+    return { status, data: null, meta: undefined, headers: response.headers };
+  const parsed = parseJson(text);
+  const partial = status === 207 || (status === 422 && Array.isArray(parsed?.data) && parsed.data.length > 0);
+  if (response.ok && status !== 207) {
+    const v3 = where.startsWith("/v3/") && isEnvelope(parsed);
+    const data = v3 ? parsed.data : parsed === NOT_JSON ? text : parsed;
+    const meta = v3 ? parsed.meta : undefined;
+    if (meta !== undefined && typeof data === "object" && data !== null) metas.set(data, meta);
+    return { status, data, meta, headers: response.headers };
+  }
+  if (partial) {
+    const read = core.partialResult(cutBody(text));
+    const data = isEnvelope(parsed) ? parsed.data : [];
+    const result = new PartialResult({
+      status,
+      data: Array.isArray(data) ? data : [],
+      failures: read.failures,
+      counts: read.counts,
+      meta: isEnvelope(parsed) ? parsed.meta : undefined,
+    });
+    return { status, data: result, meta: result.meta, headers: response.headers };
+  }
+  const contentType = response.headers.get("content-type") ?? "";
+  const problem = core.problem(status, contentType, cutBody(text));
+  const info = core.interpret(status);
+  const title = problem.title ? `: ${problem.title}` : "";
+  const details = retryInfos.get(response);
+  throw new ApiError(`${method} ${where} failed with ${status} ${info.text}${title}`, {
+    ...details,
+    attempts: details?.attempts ?? 1,
+    status,
+    info,
+    problem,
+    body: text.length > MAX_KEPT_BODY ? text.slice(0, MAX_KEPT_BODY) : text,
+  });
+}
+
+function graphqlError(response, read, parsed, text) {
+  const details = retryInfos.get(response);
+  const first = read.errors[0]?.message;
+  const status = response.status;
+  const what = first ?? (response.ok ? "an answer that is not GraphQL JSON" : `${status}`);
+  return new GraphQLError(`GraphQL ${read.kind === "graphql" ? "error" : read.kind}: ${what}`, {
+    ...details,
+    attempts: details?.attempts ?? 1,
+    status,
+    kind: read.kind,
+    errors: read.errors,
+    complexity: read.complexity,
+    data: parsed?.data ?? null,
+    body: text.length > MAX_KEPT_BODY ? text.slice(0, MAX_KEPT_BODY) : text,
+  });
+}
+
+/** A link from a listing's meta, when it is a string. */
+const textLink = (link) => (typeof link === "string" ? link : "");
+
+/** A job error's words: a string, or its `message`/`title`, or nothing. */
+function jobErrorText(error) {
+  if (typeof error === "string") return error.slice(0, 1000);
+  const text = error?.message ?? error?.title ?? error?.error;
+  return typeof text === "string" ? text.slice(0, 1000) : "";
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+function parseJson(text) {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+const isEnvelope = (value) =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && "data" in value;
+
+/** The body as the core reads it: cut to the core's limit (a cut body reads as truncated). */
+function cutBody(text) {
+  const max = core.maxBodyBytes();
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+/** `/v3/…` or `/v2/…` as given; any other path is a v3 one. */
+function restPath(path) {
+  if (typeof path !== "string" || !path.startsWith("/") || path.startsWith("//")) {
+    throw new TypeError(
+      `createClient: a path must start with "/", such as "/v3/catalog/products"; got ${describe(path)}`,
+    );
+  }
+  if (/[?#]/.test(path)) throw new TypeError("createClient: pass the query as `{ query }`, not in the path");
+  return path.startsWith("/v2/") || path.startsWith("/v3/") ? path : `/v3${path}`;
+}
+
+/** `?a=1&b=x,y` from `{ a: 1, b: ["x", "y"] }`; `undefined` values are left out. */
+function queryString(query) {
+  if (query === undefined) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    params.append(key, Array.isArray(value) ? value.map(String).join(",") : String(value));
+  }
+  const text = params.toString();
+  return text === "" ? "" : `?${text}`;
+}
+
+/** A call's options, checked: `{ query, json, body, headers, signal, idempotencyKey, …extra }`. */
+function readCall(options, what, extra = []) {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`${what}: options must be an object, got ${describe(options)}`);
+  }
+  const known = ["query", "json", "body", "headers", "signal", "idempotencyKey", ...extra];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `${what}: option \`${key.slice(0, 40)}\` is not known; the options are ${known.join(", ")}`,
+      );
+    }
+  }
+  const { query, json, body, signal } = options;
+  if (query !== undefined && (typeof query !== "object" || query === null || Array.isArray(query))) {
+    throw new TypeError(`${what}: option \`query\` must be an object, got ${describe(query)}`);
+  }
+  if (json !== undefined && body !== undefined)
+    throw new TypeError(`${what}: give \`json\` or \`body\`, not both`);
+  return {
+    query,
+    json,
+    body,
+    signal,
+    headers: headerList(options.headers, "headers", what),
+    idempotencyKey: text(options.idempotencyKey, "idempotencyKey", "a string", what),
+    customerAccessToken: text(
+      options.customerAccessToken,
+      "customerAccessToken",
+      "a customer access token",
+      what,
+    ),
+  };
+}
+
+/** `[name, value]` pairs from a plain object of strings (or a `Headers`), checked. */
+function headerList(value, option, what) {
+  if (value === undefined) return [];
+  if (typeof value?.entries === "function" && !(typeof value === "object" && value.constructor === Object)) {
+    return [...new Headers(value)];
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `${what}: option \`${option}\` must be an object of header values, got ${describe(value)}`,
+    );
+  }
+  const pairs = [];
+  for (const [name, item] of Object.entries(value)) {
+    if (typeof item !== "string") {
+      throw new TypeError(`${what}: header \`${name.slice(0, 40)}\` must be a string, got ${describe(item)}`);
+    }
+    pairs.push([name, item]);
+  }
+  return pairs;
+}
+
+function text(value, option, expected, what = "createClient") {
+  if (value !== undefined && typeof value !== "string") {
+    throw new TypeError(
+      `${what}: option \`${option}\` must be ${expected}, got ${typeof value === "string" ? "a string" : describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function url(value, option) {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(value)) {
+    throw new TypeError(
+      `createClient: option \`${option}\` must be an http(s) URL without a query, got ${describe(value)}`,
+    );
+  }
+  return value.replace(/\/+$/, "");
+}

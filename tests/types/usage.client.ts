@@ -1,0 +1,51 @@
+// createClient as a storefront or app uses it, in every setup (added to each tsconfig.*.json's files).
+import {
+  type BatchFailure,
+  createClient,
+  type FieldError,
+  isApiError,
+  isGraphQLError,
+  isPartialResult,
+  metaOf,
+} from "commerce-fetch";
+
+interface Product {
+  id: number;
+  name: string;
+}
+
+export async function storefront(storeHash: string, accessToken: string, storefrontToken: string) {
+  const client = createClient({ storeHash, accessToken, storefrontToken, timeout: 10_000 });
+  const products: Product[] = await client.get<Product[]>("/v3/catalog/products", {
+    query: { limit: 10, "id:in": [1, 2, 3], is_visible: true },
+  });
+  const meta: unknown = metaOf(products);
+  const answer = await client.request<Product>("POST", "/v3/catalog/products", { json: { name: "Tee" } });
+  const status: number = answer.status;
+  const result = await client.put("/v3/catalog/products", { json: [{ id: 1, price: 10 }] });
+  if (isPartialResult(result)) {
+    const failures: BatchFailure[] = result.failures;
+    const total: number | undefined = result.counts?.total;
+    void [failures, total];
+  }
+  try {
+    await client.graphql<{ site: unknown }>("query { site { settings { storeName } } }", undefined, {
+      customerAccessToken: "customer-token",
+    });
+  } catch (error) {
+    if (isGraphQLError(error) && error.kind === "complexity") {
+      const cost: number | undefined = error.complexity?.cost;
+      void cost;
+    }
+    if (isApiError(error)) {
+      const fields: FieldError[] = error.fieldErrors;
+      const shape: "v3" | "v2" | "envelope" | "text" | "html" | "json" | "empty" = error.problem.shape;
+      void [fields, shape];
+    }
+  }
+  // @ts-expect-error the query is an object, not a string
+  await client.get("/v3/catalog/products", { query: "limit=1" });
+  // @ts-expect-error unknown client option types are checked as createFetch's
+  createClient({ storeHash, timeout: "3s" });
+  return { products, meta, status };
+}
