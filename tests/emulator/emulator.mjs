@@ -12,6 +12,10 @@ import http from "node:http";
 import { makeCatalog } from "./catalog.mjs";
 import { applyFault, FaultBook } from "./faults.mjs";
 import { handleGraphql } from "./graphql.mjs";
+import { offsetPage } from "./pagination.mjs";
+import { parseJson, problem } from "./responses.mjs";
+
+export { problem } from "./responses.mjs";
 
 /** The store every route serves, and the credentials it accepts. */
 export const STORE_HASH = "abc123";
@@ -27,7 +31,6 @@ const CONCURRENCY_LIMITS = [
   { method: "PUT", pattern: /^\/v3\/customers$/, limit: 3 },
   { method: "POST", pattern: /^\/v3\/customers\/validate-credentials$/, limit: 1 },
 ];
-const PROBLEM_TYPE = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes";
 
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
@@ -262,21 +265,9 @@ function rest(state, req, version, route, url, body) {
   const id = match[2] === undefined ? null : Number(match[2]);
 
   if (req.method === "GET" && id === null) {
-    const limit = Number(url.searchParams.get("limit") ?? 50);
-    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
-    if (!Number.isInteger(limit) || limit < 1) return { status: 400, json: problem(400, "Invalid limit") };
-    if (limit > 250)
-      return { status: 413, json: problem(413, "The limit parameter exceeds the maximum of 250") };
-    const data = items.slice((page - 1) * limit, page * limit);
-    if (!v3) return { status: 200, json: data };
-    const pagination = {
-      total: items.length,
-      count: data.length,
-      per_page: limit,
-      current_page: page,
-      total_pages: Math.ceil(items.length / limit),
-    };
-    return { status: 200, json: { data, meta: { pagination } } };
+    const page = offsetPage(items, url);
+    if (page.answer) return page.answer;
+    return { status: 200, json: v3 ? { data: page.data, meta: page.meta } : page.data };
   }
   if (req.method === "GET") {
     const item = items.find((i) => i.id === id);
@@ -353,24 +344,11 @@ function missingFields(kind, input) {
   );
 }
 
-/** A v3 error body, as BigCommerce's problem-like JSON. */
-export function problem(status, title) {
-  return { status, title, type: PROBLEM_TYPE, errors: {} };
-}
-
 /** The body a scripted fault answers with when it gives none: the documented shape for the path. */
 function errorBody(path, status) {
   const title = http.STATUS_CODES[status] ?? "Error";
   if (/\/v2\//.test(path)) return { json: [{ status, message: `${title}.` }] };
   return { json: problem(status, title) };
-}
-
-function parseJson(buffer) {
-  try {
-    return JSON.parse(buffer.toString("utf8"));
-  } catch {
-    return undefined;
-  }
 }
 
 async function readBody(req) {

@@ -233,3 +233,25 @@ test("a malformed fault is refused with a reason", async () => {
   assert.equal(res.status, 400);
   assert.match((await res.json()).error, /explode/);
 });
+
+test("offset pages carry meta.pagination with links as BigCommerce writes them", async () => {
+  await control("reset");
+  const middle = await (await api("/v3/catalog/products?limit=10&page=2")).json();
+  assert.deepEqual(middle.meta.pagination, {
+    total: 24,
+    count: 10,
+    per_page: 10,
+    current_page: 2,
+    total_pages: 3,
+    links: { previous: "?page=1&limit=10", current: "?page=2&limit=10", next: "?page=3&limit=10" },
+  });
+  const last = await (await api("/v3/catalog/products?limit=10&page=3")).json();
+  assert.equal(last.data.length, 4);
+  assert.deepEqual(last.meta.pagination.links, { previous: "?page=2&limit=10", current: "?page=3&limit=10" });
+  const whole = await (await api("/v3/catalog/products")).json();
+  assert.equal(whole.meta.pagination.per_page, 50);
+  assert.deepEqual(whole.meta.pagination.links, { current: "?page=1&limit=50" });
+  assert.equal((await api("/v3/catalog/products?limit=250")).status, 200);
+  assert.equal((await api("/v3/catalog/products?limit=251")).status, 413);
+  assert.equal((await api("/v3/catalog/products?page=two")).status, 400);
+});
