@@ -1,5 +1,5 @@
 // The emulated store's data: a small catalog made from a seed, so every run with the same seed sees
-// the same products, categories and brands.
+// the same products, categories, brands, variants, metafields and category trees.
 
 /** A small, fast, seedable PRNG (mulberry32): the same seed gives the same sequence everywhere. */
 export function seededRandom(seed) {
@@ -47,5 +47,66 @@ export function makeCatalog(seed) {
       date_modified: modified.toUTCString(),
     });
   }
-  return { products, categories, brands, nextId: { products: 200, categories: 60, brands: 80 } };
+  // What follows draws nothing from `random`, so the products of a seed stay as they were.
+  const variants = products.map((product, i) => ({
+    id: 1000 + i,
+    product_id: product.id,
+    sku: `${product.sku}-1`,
+    price: product.price,
+    inventory_level: product.inventory_level,
+    option_values: [],
+  }));
+  return {
+    products,
+    categories,
+    brands,
+    variants,
+    metafields: makeMetafields(products),
+    trees: [{ id: 1, name: "Default", channels: [1] }],
+    nextId: { products: 200, categories: 60, brands: 80, metafields: 600 },
+  };
+}
+
+/** The app the emulator's access token belongs to, and another app of the same store. */
+export const OWN_CLIENT_ID = "emulator-client-id";
+export const OTHER_CLIENT_ID = "other-app-client-id";
+
+/**
+ * One metafield per product, and on every third product a second one that another app owns and shares
+ * read-only: BigCommerce refuses to change or delete those ("Unauthorized to delete").
+ */
+function makeMetafields(products) {
+  const created = new Date(EPOCH).toISOString();
+  const metafield = (product, { id, ...fields }) => ({
+    id,
+    ...fields,
+    resource_type: "product",
+    resource_id: product.id,
+    description: "",
+    date_created: created,
+    date_modified: created,
+  });
+  const own = products.map((product, i) =>
+    metafield(product, {
+      id: 500 + i,
+      key: "care",
+      value: "Wash cold",
+      namespace: "product_info",
+      permission_set: "write",
+      owner_client_id: OWN_CLIENT_ID,
+    }),
+  );
+  const others = products
+    .filter((_, i) => i % 3 === 0)
+    .map((product, i) =>
+      metafield(product, {
+        id: 550 + i,
+        key: "warehouse",
+        value: `Bin ${i + 1}`,
+        namespace: "erp",
+        permission_set: "read",
+        owner_client_id: OTHER_CLIENT_ID,
+      }),
+    );
+  return [...own, ...others];
 }

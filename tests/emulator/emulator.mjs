@@ -9,6 +9,7 @@
 
 import { createHash } from "node:crypto";
 import http from "node:http";
+import { batchRoute } from "./batch.mjs";
 import { makeCatalog } from "./catalog.mjs";
 import { applyFault, FaultBook } from "./faults.mjs";
 import { handleGraphql } from "./graphql.mjs";
@@ -30,6 +31,7 @@ const CONCURRENCY_LIMITS = [
   { method: "PUT", pattern: /^\/v3\/pricelists\/\d+\/records$/, limit: 1 },
   { method: "PUT", pattern: /^\/v3\/customers$/, limit: 3 },
   { method: "POST", pattern: /^\/v3\/customers\/validate-credentials$/, limit: 1 },
+  { method: "PUT", pattern: /^\/v3\/pricelists\/records$/, limit: 1 },
 ];
 
 const CORS_HEADERS = {
@@ -241,22 +243,14 @@ function rest(state, req, version, route, url, body) {
     }
     return { status: 200, json: { data: parseJson(body) ?? [], meta: {} }, holdMs: 50 };
   }
-  if (req.method === "PUT" && route === "/v3/catalog/products/metafields") {
-    const items = parseJson(body);
-    if (!Array.isArray(items)) return { status: 400, json: problem(400, "Input is invalid") };
-    const failed = items.flatMap((item, i) => (item?.key ? [] : [i]));
-    const data = items.filter((item) => item?.key).map((item, i) => ({ id: 900 + i, ...item }));
-    const meta = { total: items.length, success: data.length, failed: failed.length };
-    if (failed.length === 0) return { status: 200, json: { data, errors: [], meta } };
-    const errors = Object.fromEntries(failed.map((i) => [String(i), "Unauthorized to delete"]));
-    return { status: 422, json: { data, errors: [{ ...problem(422, "Partial failure"), errors }], meta } };
-  }
   if (req.method === "PUT" && /^\/v3\/customers$/.test(route)) {
     return { status: 200, json: { data: parseJson(body) ?? [], meta: {} }, holdMs: 50 };
   }
   if (req.method === "POST" && route === "/v3/customers/validate-credentials") {
     return { status: 200, json: { is_valid: true, customer_id: 1 }, holdMs: 50 };
   }
+  const routed = batchRoute(state, req, route, url, body);
+  if (routed) return routed;
 
   const match = route.match(/^\/v[23]\/(?:catalog\/)?(products|categories|brands)(?:\/(\d+))?$/);
   if (!match || (v3 && !route.startsWith("/v3/catalog/"))) return notFound();

@@ -18,6 +18,8 @@ const control = (path, body) =>
   );
 const api = (path, init = {}) =>
   fetch(`${emulator.apiBase}${path}`, { ...init, headers: { ...auth, ...init.headers } });
+const json = (init) => ({ ...init, headers: { "content-type": "application/json", ...init.headers } });
+const send = (method, path, body) => api(path, json({ method, body: JSON.stringify(body) }));
 
 test("starts in well under a second on a port of its own choosing", async () => {
   const started = performance.now();
@@ -254,4 +256,168 @@ test("offset pages carry meta.pagination with links as BigCommerce writes them",
   assert.equal((await api("/v3/catalog/products?limit=250")).status, 200);
   assert.equal((await api("/v3/catalog/products?limit=251")).status, 413);
   assert.equal((await api("/v3/catalog/products?page=two")).status, 400);
+});
+
+test("cursor pages of metafields follow links.next to the end, and links.previous back", async () => {
+  await control("reset");
+  const first = await (await api("/v3/catalog/products/metafields?limit=10")).json();
+  assert.equal(first.meta.pagination.total, 32);
+  const cursor = first.meta.cursor_pagination;
+  assert.equal(cursor.count, 10);
+  assert.equal(cursor.per_page, 10);
+  assert.equal(Buffer.from(cursor.end_cursor, "base64").toString(), `id:${first.data.at(-1).id}`);
+  assert.equal(cursor.links.previous, undefined);
+  const ids = first.data.map((m) => m.id);
+  let page = first;
+  let pages = 1;
+  while (page.meta.cursor_pagination.links.next) {
+    page = await (
+      await api(`/v3/catalog/products/metafields${page.meta.cursor_pagination.links.next}`)
+    ).json();
+    assert.equal(page.meta.pagination, undefined, "a cursor page has no offset pagination");
+    ids.push(...page.data.map((m) => m.id));
+    pages += 1;
+  }
+  assert.equal(pages, 4);
+  assert.equal(page.data.length, 2);
+  assert.deepEqual(Object.keys(page.meta.cursor_pagination.links), ["previous", "current"]);
+  assert.equal(new Set(ids).size, 32);
+  assert.deepEqual(
+    ids,
+    [...ids].sort((a, b) => a - b),
+  );
+  const back = await (
+    await api(`/v3/catalog/products/metafields${page.meta.cursor_pagination.links.previous}`)
+  ).json();
+  assert.deepEqual(
+    back.data.map((m) => m.id),
+    ids.slice(20, 30),
+  );
+  assert.equal((await api("/v3/catalog/products/metafields?after=bm90IGEgY3Vyc29y")).status, 400);
+});
+
+test("deleting tree categories answers 202 with counts", async () => {
+  await control("reset");
+  const res = await api("/v3/catalog/trees/categories?category_id:in=20,999", { method: "DELETE" });
+  assert.equal(res.status, 202);
+  assert.deepEqual(await res.json(), { meta: { total: 2, success: 1, failed: 1 } });
+  const left = await (await api("/v3/catalog/categories")).json();
+  assert.ok(!left.data.some((c) => c.id === 20));
+  assert.equal((await api("/v3/catalog/trees/categories", { method: "DELETE" })).status, 422);
+});
+
+test("tree category batches answer 207 for a mix, 422 when all fail", async () => {
+  await control("reset");
+  const update = await send("PUT", "/v3/catalog/trees/categories", [
+    { category_id: 21, name: "Clothing" },
+    { category_id: 999, name: "Nowhere" },
+  ]);
+  assert.equal(update.status, 207);
+  const updated = await update.json();
+  assert.deepEqual(Object.keys(updated), ["errors", "meta"]);
+  assert.deepEqual(updated.meta, { total: 2, success: 1, failed: 1 });
+  assert.deepEqual(Object.keys(updated.errors.errors), ["999"]);
+  const create = await send("POST", "/v3/catalog/trees/categories", [
+    { name: "Toys", tree_id: 1 },
+    { tree_id: 1 },
+  ]);
+  assert.equal(create.status, 207);
+  const created = await create.json();
+  assert.deepEqual(
+    created.data.map((c) => c.name),
+    ["Toys"],
+  );
+  assert.deepEqual(created.meta, { total: 2, success: 1, failed: 1 });
+  const none = await send("PUT", "/v3/catalog/trees/categories", [{ category_id: 998 }]);
+  assert.equal(none.status, 422);
+  assert.deepEqual((await none.json()).meta, { total: 1, success: 0, failed: 1 });
+  const all = await send("PUT", "/v3/catalog/trees/categories", [{ category_id: 22, name: "Home" }]);
+  assert.deepEqual([all.status, await all.json()], [200, { meta: { total: 1, success: 1, failed: 0 } }]);
+});
+
+test("category trees upsert with meta counts; a bad tree is a 422, over 50 a 413", async () => {
+  await control("reset");
+  const ok = await send("PUT", "/v3/catalog/trees", [
+    { id: 1, name: "Main" },
+    { name: "Wholesale", channels: [2] },
+  ]);
+  assert.equal(ok.status, 200);
+  const body = await ok.json();
+  assert.deepEqual(body.meta, { total: 2, success: 2, failed: 0 });
+  assert.deepEqual(
+    body.data.map((t) => [t.id, t.name]),
+    [
+      [1, "Main"],
+      [2, "Wholesale"],
+    ],
+  );
+  assert.equal((await send("PUT", "/v3/catalog/trees", [{ name: "No channel" }])).status, 422);
+  const many = Array.from({ length: 51 }, (_, i) => ({ name: `T${i}`, channels: [i] }));
+  assert.equal((await send("PUT", "/v3/catalog/trees", many)).status, 413);
+});
+
+test("batch metafields: a delete of some that cannot go is a 422 with errors and counts", async () => {
+  await control("reset");
+  const res = await send("DELETE", "/v3/catalog/products/metafields", [500, 550, 9999]);
+  assert.equal(res.status, 422);
+  const body = await res.json();
+  assert.deepEqual(body.data, [500]);
+  assert.deepEqual(body.meta, { total: 3, success: 1, failed: 2 });
+  assert.equal(body.errors.length, 1);
+  assert.equal(body.errors[0].title, "Bulk operation has failed");
+  assert.deepEqual(body.errors[0].errors, {
+    550: "Unauthorized to delete",
+    9999: "Metafield does not exist",
+  });
+  const clean = await send("DELETE", "/v3/catalog/products/metafields", [501]);
+  assert.deepEqual([clean.status, (await clean.json()).errors], [200, []]);
+  const create = await send("POST", "/v3/catalog/products/metafields", [
+    { resource_id: 100, key: "fit", value: "slim", namespace: "product_info", permission_set: "write" },
+    { resource_id: 102, key: "care", value: "again", namespace: "product_info", permission_set: "write" },
+  ]);
+  assert.equal(create.status, 422);
+  const created = await create.json();
+  assert.deepEqual([created.data.length, Object.keys(created.errors[0].errors)], [1, ["1"]]);
+});
+
+test("a variants batch with refused items answers 422 with batch_errors and saves the rest", async () => {
+  await control("reset");
+  const res = await send("PUT", "/v3/catalog/variants", [
+    { id: 1000, price: 5 },
+    { id: 1001, price: -1 },
+    { id: 4242, price: 1 },
+  ]);
+  assert.equal(res.status, 422);
+  const body = await res.json();
+  assert.deepEqual(Object.keys(body), ["batch_errors"]);
+  assert.deepEqual(
+    body.batch_errors.map((e) => Object.keys(e.errors)[0]),
+    ["1001", "4242"],
+  );
+  const variants = await (await api("/v3/catalog/products/100/variants")).json();
+  assert.equal(variants.data[0].price, 5);
+  assert.equal(variants.meta.pagination.total, 1);
+  assert.equal((await send("PUT", "/v3/catalog/variants", [{ id: 1002, price: 2 }])).status, 200);
+  const many = Array.from({ length: 51 }, (_, i) => ({ id: 1000 + i }));
+  assert.equal((await send("PUT", "/v3/catalog/variants", many)).status, 413);
+});
+
+test("a price record batch with a bad record answers 422 with data and field_errors", async () => {
+  await control("reset");
+  const res = await send("PUT", "/v3/pricelists/records", [
+    { price_list_id: 1, variant_id: 1000, currency: "usd", price: 10 },
+    { price_list_id: 1, variant_id: 4242, currency: "usd", price: 3 },
+  ]);
+  assert.equal(res.status, 422);
+  assert.deepEqual(await res.json(), {
+    data: { price_list_id: 1, variant_id: 4242, currency: "usd" },
+    field_errors: { variant_id: "The variant does not exist" },
+  });
+  const ok = await send("PUT", "/v3/pricelists/records", [
+    { price_list_id: 1, sku: "SKU-1000-1", currency: "usd" },
+  ]);
+  assert.deepEqual([ok.status, await ok.json()], [200, { data: {}, meta: {} }]);
+  const upsert = () => send("PUT", "/v3/pricelists/records", []);
+  const both = await Promise.all([upsert(), upsert()]);
+  assert.deepEqual(both.map((r) => r.status).sort(), [200, 429], "one upsert at a time");
 });
