@@ -15,6 +15,7 @@ import { applyFault, FaultBook } from "./faults.mjs";
 import { handleGraphql } from "./graphql.mjs";
 import { offsetPage } from "./pagination.mjs";
 import { parseJson, problem } from "./responses.mjs";
+import { themeRoute } from "./themes.mjs";
 
 export { problem } from "./responses.mjs";
 
@@ -104,6 +105,9 @@ function newState({ seed, timeScale, quota }) {
     inFlight: new Map(),
     maintenanceUntil: null,
     priceListDegraded: false,
+    /** Theme upload jobs by id (themes.mjs), and whether every new one is to fail. */
+    themeJobs: new Map(),
+    failThemeJobs: false,
     /** Requests a fault left unanswered; a reset cuts them so they cannot hold a client's connections. */
     hung: new Set(),
   };
@@ -249,7 +253,7 @@ function rest(state, req, version, route, url, body) {
   if (req.method === "POST" && route === "/v3/customers/validate-credentials") {
     return { status: 200, json: { is_valid: true, customer_id: 1 }, holdMs: 50 };
   }
-  const routed = batchRoute(state, req, route, url, body);
+  const routed = themeRoute(state, req, route, body) ?? batchRoute(state, req, route, url, body);
   if (routed) return routed;
 
   const match = route.match(/^\/v[23]\/(?:catalog\/)?(products|categories|brands)(?:\/(\d+))?$/);
@@ -388,6 +392,7 @@ function control(state, req, res, url, body) {
             : Math.ceil((Date.now() + input.maintenanceForMs) / 1000) * 1000;
       }
       if (input.priceListDegraded !== undefined) state.priceListDegraded = Boolean(input.priceListDegraded);
+      if (input.failThemeJobs !== undefined) state.failThemeJobs = Boolean(input.failThemeJobs);
       state.window = { start: performance.now(), used: 0 };
       return ok({ ok: true, quota: state.quota, windowMs: state.windowMs, until: state.maintenanceUntil });
     case "POST /__control/faults": {

@@ -296,6 +296,48 @@ test("cursor pages of metafields follow links.next to the end, and links.previou
   assert.equal((await api("/v3/catalog/products/metafields?after=bm90IGEgY3Vyc29y")).status, 400);
 });
 
+test("a theme upload answers 201 with a job id, and the job moves on at each poll", async () => {
+  await control("reset");
+  const upload = async (fileName) => {
+    const form = new FormData();
+    form.append("file", new Blob(["PK\u0003\u0004 theme"]), fileName);
+    const res = await api("/v3/themes", { method: "POST", body: form });
+    assert.equal(res.status, 201);
+    const body = await res.json();
+    assert.deepEqual(Object.keys(body), ["job_id"]);
+    return body.job_id;
+  };
+  const polls = async (id, n) => {
+    const seen = [];
+    for (let i = 0; i < n; i++) seen.push((await (await api(`/v3/themes/jobs/${id}`)).json()).data);
+    return seen;
+  };
+  const done = await polls(await upload("cornerstone.zip"), 5);
+  assert.deepEqual(
+    done.map((job) => [job.status, job.percent_complete]),
+    [
+      ["QUEUED", 0],
+      ["WORKING", 30],
+      ["WORKING", 70],
+      ["COMPLETED", 100],
+      ["COMPLETED", 100],
+    ],
+  );
+  assert.match(done[3].result.theme_id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.deepEqual(done[3].errors, []);
+  assert.deepEqual(done[0].result, {});
+  const failed = await polls(await upload("fail.zip"), 3);
+  assert.deepEqual(
+    failed.map((job) => job.status),
+    ["QUEUED", "WORKING", "FAILED"],
+  );
+  assert.deepEqual(Object.keys(failed[2].errors[0]), ["error", "message"]);
+  await control("config", { failThemeJobs: true });
+  assert.equal((await polls(await upload("cornerstone.zip"), 3))[2].status, "FAILED");
+  assert.equal((await api("/v3/themes/jobs/nope")).status, 404);
+  assert.equal((await api("/v3/themes", { method: "POST", body: new FormData() })).status, 422);
+});
+
 test("deleting tree categories answers 202 with counts", async () => {
   await control("reset");
   const res = await api("/v3/catalog/trees/categories?category_id:in=20,999", { method: "DELETE" });
