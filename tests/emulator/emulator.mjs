@@ -14,7 +14,7 @@ import { makeCatalog } from "./catalog.mjs";
 import { applyFault, FaultBook } from "./faults.mjs";
 import { handleGraphql } from "./graphql.mjs";
 import { offsetPage } from "./pagination.mjs";
-import { parseJson, problem } from "./responses.mjs";
+import { nextModified, parseJson, problem } from "./responses.mjs";
 import { themeRoute } from "./themes.mjs";
 
 export { problem } from "./responses.mjs";
@@ -110,6 +110,8 @@ function newState({ seed, timeScale, quota }) {
     failThemeJobs: false,
     /** Requests a fault left unanswered; a reset cuts them so they cannot hold a client's connections. */
     hung: new Set(),
+    /** Per catalog list, when an item was last created or deleted (an HTTP-date), for Last-Modified. */
+    listChanged: {},
   };
 }
 
@@ -263,17 +265,19 @@ function rest(state, req, version, route, url, body) {
   const id = match[2] === undefined ? null : Number(match[2]);
 
   if (req.method === "GET" && id === null) {
+    // The product list is as new as its newest product, or its last creation or deletion.
+    const modified = kind === "products" ? listModified(state, kind, items) : undefined;
+    const headers = modified ? { "last-modified": modified } : {};
+    if (notModifiedSince(req, modified)) return { status: 304, headers };
     const page = offsetPage(items, url);
     if (page.answer) return page.answer;
-    return { status: 200, json: v3 ? { data: page.data, meta: page.meta } : page.data };
+    return { status: 200, headers, json: v3 ? { data: page.data, meta: page.meta } : page.data };
   }
   if (req.method === "GET") {
     const item = items.find((i) => i.id === id);
     if (!item) return notFound();
-    const since = Date.parse(req.headers["if-modified-since"] ?? "");
-    const modified = Date.parse(item.date_modified ?? "");
     const headers = item.date_modified ? { "last-modified": item.date_modified } : {};
-    if (!Number.isNaN(since) && !Number.isNaN(modified) && modified <= since) return { status: 304, headers };
+    if (notModifiedSince(req, item.date_modified)) return { status: 304, headers };
     return { status: 200, headers, json: v3 ? { data: item, meta: {} } : item };
   }
   if (req.method === "POST" && id === null) {
@@ -292,8 +296,11 @@ function rest(state, req, version, route, url, body) {
         ? { status: 422, json: { ...problem(422, "Missing Required Fields"), errors: missing } }
         : { status: 400, json: Object.values(missing).map((message) => ({ status: 400, message })) };
     }
-    const item = { ...input, id: state.catalog.nextId[kind]++, date_modified: new Date().toUTCString() };
+    // Newer than anything the list has shown, so a conditional GET of the list sees the change.
+    const modified = nextModified(listModified(state, kind, items));
+    const item = { ...input, id: state.catalog.nextId[kind]++, date_modified: modified };
     items.push(item);
+    state.listChanged[kind] = item.date_modified;
     return { status: 201, json: v3 ? { data: item, meta: {} } : item };
   }
   if (req.method === "PUT" && id === null && v3) {
@@ -307,7 +314,7 @@ function rest(state, req, version, route, url, body) {
       if (!item) errors[String(update?.id)] = "The requested resource was not found.";
       else if (update.price !== undefined && !(update.price >= 0))
         errors[String(update.id)] = "price must be >= 0";
-      else data.push(Object.assign(item, update, { date_modified: new Date().toUTCString() }));
+      else data.push(Object.assign(item, update, { date_modified: nextModified(item.date_modified) }));
     }
     const meta = { total: updates.length, success: data.length, failed: updates.length - data.length };
     if (meta.failed === 0) return { status: 200, json: { data, meta } };
@@ -319,18 +326,35 @@ function rest(state, req, version, route, url, body) {
     if (!item) return notFound();
     const update = parseJson(body);
     if (!update || typeof update !== "object") return { status: 400, json: problem(400, "Input is invalid") };
-    Object.assign(item, update, { id, date_modified: new Date().toUTCString() });
+    Object.assign(item, update, { id, date_modified: nextModified(item.date_modified) });
     return { status: 200, json: v3 ? { data: item, meta: {} } : item };
   }
   if (req.method === "DELETE" && id !== null) {
     const index = items.findIndex((i) => i.id === id);
     if (index < 0) return notFound();
+    const listWas = listModified(state, kind, items);
     items.splice(index, 1);
+    state.listChanged[kind] = nextModified(listWas);
     return { status: 204 };
   }
   return v3
     ? { status: 405, json: problem(405, "The method is not allowed on this resource") }
     : { status: 405, json: [{ status: 405, message: "The method is not allowed on this resource." }] };
+}
+
+/** Whether the request's `If-Modified-Since` is a date no older than `modified` (both HTTP-dates). */
+function notModifiedSince(req, modified) {
+  const since = Date.parse(req.headers["if-modified-since"] ?? "");
+  const changed = Date.parse(modified ?? "");
+  return !Number.isNaN(since) && !Number.isNaN(changed) && changed <= since;
+}
+
+/** The newest `date_modified` of a list, or of its last creation or deletion; undefined when none. */
+function listModified(state, kind, items) {
+  const times = [...items.map((i) => i.date_modified), state.listChanged[kind]]
+    .map((date) => Date.parse(date ?? ""))
+    .filter((time) => !Number.isNaN(time));
+  return times.length > 0 ? new Date(Math.max(...times)).toUTCString() : undefined;
 }
 
 function missingFields(kind, input) {

@@ -463,3 +463,33 @@ test("a price record batch with a bad record answers 422 with data and field_err
   const both = await Promise.all([upsert(), upsert()]);
   assert.deepEqual(both.map((r) => r.status).sort(), [200, 429], "one upsert at a time");
 });
+
+test("If-Modified-Since: 304 without a body until a PUT makes the product newer", async () => {
+  await control("reset");
+  const first = await api("/v3/catalog/products/101");
+  const modified = first.headers.get("last-modified");
+  assert.equal(modified, (await first.json()).data.date_modified);
+  const cached = await api("/v3/catalog/products/101", { headers: { "if-modified-since": modified } });
+  assert.equal(cached.status, 304);
+  assert.equal(cached.headers.get("last-modified"), modified);
+  assert.equal(await cached.text(), "");
+  await (await send("PUT", "/v3/catalog/products/101", { price: 9 })).text();
+  const fresh = await api("/v3/catalog/products/101", { headers: { "if-modified-since": modified } });
+  assert.equal(fresh.status, 200);
+  assert.ok(Date.parse(fresh.headers.get("last-modified")) > Date.parse(modified));
+  assert.equal((await fresh.json()).data.price, 9);
+});
+
+test("If-Modified-Since on the product list: 304 until a product is added", async () => {
+  await control("reset");
+  const list = await api("/v3/catalog/products?limit=5");
+  const modified = list.headers.get("last-modified");
+  await list.text();
+  assert.ok(modified);
+  const cached = await api("/v3/catalog/products?limit=5", { headers: { "if-modified-since": modified } });
+  assert.equal(cached.status, 304);
+  const product = { name: "Tote", price: 1, type: "physical", weight: 1 };
+  assert.equal((await send("POST", "/v3/catalog/products", product)).status, 201);
+  const after = await api("/v3/catalog/products?limit=5", { headers: { "if-modified-since": modified } });
+  assert.equal(after.status, 200);
+});

@@ -16,3 +16,10 @@ export function parseJson(buffer) {
     return undefined;
   }
 }
+
+/** An HTTP-date one second or more after `previous`, and not before now: a write always shows as newer. */
+export function nextModified(previous) {
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const last = Date.parse(previous ?? "");
+  return new Date(Number.isNaN(last) ? now : Math.max(now, last + 1000)).toUTCString();
+}
