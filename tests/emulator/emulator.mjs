@@ -1,7 +1,9 @@
 // A local stand-in for the BigCommerce APIs, built from ../../shared/reference/bigcommerce-api-behaviour.md:
 // REST v3 and v2 catalog routes, X-Auth-Token checks, the storefront GraphQL endpoint, the rate limiter
 // with its headers, the documented error and partial-result shapes, and a control API to script faults
-// and read back every request received.
+// and read back every request received. Beside this file: the store's data (catalog.mjs), list pages
+// (pagination.mjs), the batch endpoints and their partial results (batch.mjs), theme upload jobs
+// (themes.mjs), storefront GraphQL (graphql.mjs) and scripted faults (faults.mjs).
 //
 // Start it from code with `startEmulator({ port: 0, seed, timeScale })`, or from a shell with
 // `node tests/emulator/emulator.mjs [--port N] [--seed N] [--time-scale X]`, which prints one JSON line
@@ -12,7 +14,7 @@ import http from "node:http";
 import { batchRoute } from "./batch.mjs";
 import { makeCatalog } from "./catalog.mjs";
 import { applyFault, FaultBook } from "./faults.mjs";
-import { handleGraphql } from "./graphql.mjs";
+import { describeOperation, handleGraphql, MAX_COMPLEXITY } from "./graphql.mjs";
 import { offsetPage } from "./pagination.mjs";
 import { nextModified, parseJson, problem } from "./responses.mjs";
 import { themeRoute } from "./themes.mjs";
@@ -23,6 +25,8 @@ export { problem } from "./responses.mjs";
 export const STORE_HASH = "abc123";
 export const ACCESS_TOKEN = "emulator-access-token";
 export const STOREFRONT_TOKEN = "emulator-storefront-token";
+/** The customer access token storefront GraphQL accepts in `X-Bc-Customer-Access-Token`. */
+export const CUSTOMER_ACCESS_TOKEN = "emulator-customer-access-token";
 
 /** BigCommerce's windows last 30 s; Standard and Plus plans allow 150 requests in each. */
 const WINDOW_MS = 30_000;
@@ -41,7 +45,7 @@ const CORS_HEADERS = {
   "access-control-allow-methods": "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
   "access-control-expose-headers":
     "x-rate-limit-time-window-ms, x-rate-limit-time-reset-ms, x-rate-limit-requests-quota, " +
-    "x-rate-limit-requests-left, x-retry-after, retry-after, last-modified",
+    "x-rate-limit-requests-left, x-retry-after, retry-after, last-modified, x-bc-graphql-complexity",
 };
 
 /**
@@ -82,6 +86,7 @@ export async function startEmulator({
     storeHash: STORE_HASH,
     accessToken: ACCESS_TOKEN,
     storefrontToken: STOREFRONT_TOKEN,
+    customerAccessToken: CUSTOMER_ACCESS_TOKEN,
     /** The REST base, as a client would configure it. */
     apiBase: `${url}/stores/${STORE_HASH}`,
     async close() {
@@ -108,6 +113,9 @@ function newState({ seed, timeScale, quota }) {
     /** Theme upload jobs by id (themes.mjs), and whether every new one is to fail. */
     themeJobs: new Map(),
     failThemeJobs: false,
+    /** Storefront GraphQL: the complexity a query may reach, and the carts its mutations filled. */
+    graphqlComplexityLimit: MAX_COMPLEXITY,
+    carts: new Map(),
     /** Requests a fault left unanswered; a reset cuts them so they cannot hold a client's connections. */
     hung: new Set(),
     /** Per catalog list, when an item was last created or deleted (an HTTP-date), for Last-Modified. */
@@ -143,6 +151,10 @@ async function handle(state, req, res) {
     host: req.headers.host ?? null,
     credentials: CREDENTIAL_HEADERS.filter((name) => req.headers[name] !== undefined),
   };
+  // GraphQL requests are all POSTs to one path: the record says which operation each one carried.
+  if (url.pathname === "/graphql" || url.pathname === `/stores/${STORE_HASH}/graphql`) {
+    record.graphql = describeOperation(body);
+  }
   state.requests.push(record);
 
   const fault = state.faults.take(req.method, url.pathname);
@@ -154,7 +166,8 @@ async function handle(state, req, res) {
     });
   }
   if (url.pathname === "/graphql" || url.pathname === `/stores/${STORE_HASH}/graphql`) {
-    return send(res, handleGraphql(state, req, body, STOREFRONT_TOKEN));
+    const tokens = { storefrontToken: STOREFRONT_TOKEN, customerAccessToken: CUSTOMER_ACCESS_TOKEN };
+    return send(res, handleGraphql(state, req, body, tokens));
   }
   const match = url.pathname.match(/^\/stores\/([^/]+)(\/v[23]\/.*)$/);
   if (!match) return send(res, { status: 404, type: "text/plain", body: "Not Found" });
@@ -417,6 +430,9 @@ function control(state, req, res, url, body) {
       }
       if (input.priceListDegraded !== undefined) state.priceListDegraded = Boolean(input.priceListDegraded);
       if (input.failThemeJobs !== undefined) state.failThemeJobs = Boolean(input.failThemeJobs);
+      if (input.graphqlComplexityLimit !== undefined) {
+        state.graphqlComplexityLimit = input.graphqlComplexityLimit ?? MAX_COMPLEXITY;
+      }
       state.window = { start: performance.now(), used: 0 };
       return ok({ ok: true, quota: state.quota, windowMs: state.windowMs, until: state.maintenanceUntil });
     case "POST /__control/faults": {

@@ -493,3 +493,89 @@ test("If-Modified-Since on the product list: 304 until a product is added", asyn
   const after = await api("/v3/catalog/products?limit=5", { headers: { "if-modified-since": modified } });
   assert.equal(after.status, 200);
 });
+
+const gql = (query, { token = emulator.storefrontToken, headers = {}, variables, operationName } = {}) =>
+  fetch(`${emulator.url}/graphql`, {
+    method: "POST",
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      "content-type": "application/json",
+      ...headers,
+    },
+    body: JSON.stringify({ query, variables, operationName }),
+  });
+
+test("GraphQL: every answer carries its complexity; over the limit is an HTTP 200 with the documented error", async () => {
+  await control("reset");
+  const small = await gql("query { site { product(entityId: 100) { name } } }");
+  assert.equal(small.headers.get("x-bc-graphql-complexity"), "30");
+  assert.equal((await small.json()).data.site.product.name.length > 0, true);
+  const nested =
+    "query { site { products(first: 50) { edges { node { entityId variants(first: 50) { edges { node { sku } } } } } } } }";
+  const complex = await gql(nested);
+  assert.equal(complex.status, 200);
+  const score = Number(complex.headers.get("x-bc-graphql-complexity"));
+  assert.ok(score > 10_000, String(score));
+  assert.deepEqual(await complex.json(), {
+    errors: [
+      {
+        message: `The query is too complex as it has a complexity score of ${score} out of 10000. Please remove some elements and try again`,
+      },
+    ],
+  });
+  await control("config", { graphqlComplexityLimit: 20 });
+  assert.match(
+    (await (await gql("query { site { product(entityId: 100) { name } } }")).json()).errors[0].message,
+    /too complex/,
+  );
+});
+
+test("GraphQL: customer needs a customer access token, with the documented codes", async () => {
+  await control("reset");
+  const query = "query { customer { entityId firstName } }";
+  const missing = await gql(query);
+  assert.equal(missing.status, 200);
+  const body = await missing.json();
+  assert.deepEqual(body.data, { customer: null });
+  assert.deepEqual(body.errors[0].path, ["customer"]);
+  assert.equal(body.errors[0].extensions.code, "MISSING_CUSTOMER_ACCESS_TOKEN");
+  assert.equal(typeof body.errors[0].message, "string");
+  const wrong = await (await gql(query, { headers: { "x-bc-customer-access-token": "stale" } })).json();
+  assert.equal(wrong.errors[0].extensions.code, "INVALID_CUSTOMER_ACCESS_TOKEN");
+  const right = await gql(query, { headers: { "x-bc-customer-access-token": emulator.customerAccessToken } });
+  assert.equal((await right.json()).data.customer.entityId, 1);
+});
+
+test("GraphQL: bad or missing credentials are HTTP 401", async () => {
+  const wrong = await gql("query { site { product(entityId: 100) { name } } }", { token: "wrong" });
+  assert.equal(wrong.status, 401);
+  assert.match((await wrong.json()).errors[0].message, /^GraphQL invalid credentials/);
+  const none = await gql("query { site { product(entityId: 100) { name } } }", { token: null });
+  assert.equal(none.status, 401);
+  assert.match((await none.json()).errors[0].message, /credentials were missing/);
+});
+
+test("GraphQL: a mutation fills the cart once per request, and the log names each operation", async () => {
+  await control("reset");
+  const mutation =
+    "mutation AddToCart($input: AddCartLineItemsInput!) { cart { addCartLineItems(input: $input) { cart { entityId } } } }";
+  const add = (cartEntityId) =>
+    gql(mutation, {
+      variables: { input: { cartEntityId, data: { lineItems: [{ productEntityId: 100, quantity: 2 }] } } },
+    }).then((r) => r.json());
+  const first = await add(undefined);
+  const cart = first.data.cart.addCartLineItems.cart;
+  const second = await add(cart.entityId);
+  assert.equal(second.data.cart.addCartLineItems.cart.lineItems.physicalItems.length, 2);
+  const named = await gql("query Product { site { product(entityId: 100) { name } } }");
+  assert.equal(named.headers.get("x-bc-graphql-operation-name"), "Product");
+  const log = await (await fetch(`${emulator.url}/__control/requests?path=/graphql`)).json();
+  assert.deepEqual(
+    log.requests.map((r) => r.graphql),
+    [
+      { operation: "mutation", name: "AddToCart" },
+      { operation: "mutation", name: "AddToCart" },
+      { operation: "query", name: "Product" },
+    ],
+  );
+});
