@@ -13,6 +13,7 @@ pub mod fetch_error;
 pub mod graphql;
 pub mod hints;
 pub mod http_date;
+pub mod json;
 pub mod message;
 pub mod pages;
 pub mod policy;
