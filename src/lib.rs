@@ -8,6 +8,7 @@
 
 extern crate alloc;
 
+pub mod body_text;
 pub mod decision;
 pub mod fetch_error;
 pub mod graphql;
@@ -17,6 +18,7 @@ pub mod json;
 pub mod message;
 pub mod pages;
 pub mod policy;
+pub mod problem;
 pub mod redact;
 pub mod redirect;
 pub mod status;

@@ -49,7 +49,7 @@ pub fn redact(text: &str) -> String {
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends at a character boundary.
-fn cut(text: &str, max: usize) -> &str {
+pub(crate) fn cut(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -271,7 +271,7 @@ fn mark_header_values(bytes: &[u8], cut_short: bool, marked: &mut Vec<(usize, us
 }
 
 /// The first index at or after `from` where `needle` (lower case) starts, ignoring ASCII case.
-fn find_ignoring_case(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+pub(crate) fn find_ignoring_case(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     haystack
         .get(from..)?
         .windows(needle.len())
