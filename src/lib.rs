@@ -17,6 +17,7 @@ pub mod http_date;
 pub mod json;
 pub mod message;
 pub mod pages;
+pub mod partial;
 pub mod policy;
 pub mod problem;
 pub mod redact;
