@@ -12,6 +12,7 @@ pub mod body_text;
 pub mod decision;
 pub mod fetch_error;
 pub mod graphql;
+pub mod graphql_errors;
 pub mod hints;
 pub mod http_date;
 pub mod json;
