@@ -335,7 +335,8 @@ fn visible_text(html: &str) -> String {
             },
         };
         at += len;
-        if c.is_whitespace() {
+        // ASCII white space and the no-break space of `&nbsp;`: Unicode's table is not worth its size.
+        if c.is_ascii_whitespace() || c == '\u{a0}' {
             space = true;
             continue;
         }
@@ -359,7 +360,7 @@ fn reference(bytes: &[u8]) -> Option<(char, usize)> {
         b"gt" => '>',
         b"quot" => '"',
         b"apos" => '\'',
-        b"nbsp" => ' ',
+        b"nbsp" => '\u{a0}',
         [b'#', b'x' | b'X', hex @ ..] => number(hex, 16)?,
         [b'#', decimal @ ..] => number(decimal, 10)?,
         _ => return None,
