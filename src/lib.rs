@@ -1,4 +1,5 @@
-//! commerce-fetch: what an HTTP status from a BigCommerce API means, and whether and when to retry.
+//! commerce-fetch: what an HTTP status (and the body that came with it) from a BigCommerce API
+//! means, and whether and when to retry.
 //!
 //! The core modules are pure: no I/O, no clock, no randomness of their own, and no WebAssembly
 //! imports, so they are tested with plain `cargo test`. The `wasm` folder is the only boundary to
@@ -30,10 +31,13 @@ pub mod wasm;
 
 pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
 pub use fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
+pub use graphql_errors::{graphql_errors, GraphqlErrors};
 pub use hints::{DelaySource, HeaderSource, RateLimitHint};
+pub use partial::{partial, Partial};
 pub use policy::{
     Backoff, ConfigError, Jitter, MethodSet, RetryConfig, RetryOptions, BACKGROUND, STOREFRONT,
 };
+pub use problem::{problem, Problem};
 pub use redact::redact;
 pub use redirect::{next_step, CredentialHeaders, Redirect, RedirectRefusal, RedirectStep};
 pub use status::{interpret, Category, StatusInfo};

@@ -9,7 +9,8 @@
 
 use commerce_fetch::hints::HINT_HEADERS;
 use commerce_fetch::wasm::{
-    fetch_failure, hint_headers, interpret, is_read_only_graphql, redact, redirect_step, Attempts, Policy,
+    fetch_failure, graphql_errors, hint_headers, interpret, is_read_only_graphql, max_body_bytes,
+    partial_result, problem, redact, redirect_step, Attempts, Policy,
 };
 use commerce_fetch::RetryOptions;
 use js_sys::{Array, Reflect};
@@ -22,6 +23,16 @@ fn get(value: &JsValue, key: &str) -> JsValue {
 
 fn text(value: &JsValue, key: &str) -> String {
     get(value, key).as_string().unwrap_or_default()
+}
+
+/// Whether `object` has its own property `key` (an optional field that is absent has none).
+fn has(value: &JsValue, key: &str) -> bool {
+    Reflect::has(value, &JsValue::from_str(key)).unwrap_or(false)
+}
+
+/// `value[key][index]`.
+fn at(value: &JsValue, key: &str, index: u32) -> JsValue {
+    Array::from(&get(value, key)).get(index)
 }
 
 /// `call.afterResponse(status, hints, false, now, random)` for a same-origin response, with the values
@@ -270,6 +281,113 @@ fn messages_lose_url_queries_and_redirects_are_decided_by_the_core() {
     let refused = redirect_step(302, "GET", 0, "https:", Some("http:".into()), false, 0);
     assert_eq!(text(&refused, "reason"), "insecure_redirect");
     assert!(text(&refused, "message").starts_with("GET was redirected (302)"));
+}
+
+#[wasm_bindgen_test]
+fn problem_describes_a_v3_body_as_a_plain_object() {
+    let body = r#"{"status":422,"title":"Missing Required Fields","type":"/api-docs/getting-started/api-status-codes","code":10001,"errors":{"name":"Please provide a name.","price":"Please provide a price."}}"#;
+    let problem: JsValue = problem(422, "application/json", body).into();
+    assert_eq!(get(&problem, "status").as_f64(), Some(422.0));
+    assert_eq!(text(&problem, "shape"), "v3");
+    assert_eq!(text(&problem, "title"), "Missing Required Fields");
+    assert_eq!(
+        text(&problem, "type"),
+        "/api-docs/getting-started/api-status-codes"
+    );
+    assert_eq!(get(&problem, "code").as_f64(), Some(10001.0));
+    let first = at(&problem, "fieldErrors", 0);
+    assert_eq!(
+        (text(&first, "field"), text(&first, "message")),
+        ("name".into(), "Please provide a name.".into())
+    );
+    assert_eq!(Array::from(&get(&problem, "fieldErrors")).length(), 2);
+    assert_eq!(Array::from(&get(&problem, "messages")).length(), 0);
+    for absent in ["detail", "instance", "retryAfterMs", "unreadable"] {
+        assert!(!has(&problem, absent), "{absent}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn problem_gives_the_envelopes_code_as_text_and_its_wait() {
+    let body = r#"{"error":{"code":"SERVICE_DEGRADED","message":"Service temporarily unavailable","details":"retry later","retry_after_seconds":30}}"#;
+    let envelope: JsValue = problem(503, "application/json", body).into();
+    assert_eq!(text(&envelope, "shape"), "envelope");
+    assert_eq!(text(&envelope, "code"), "SERVICE_DEGRADED");
+    assert_eq!(text(&envelope, "detail"), "retry later");
+    assert_eq!(get(&envelope, "retryAfterMs").as_f64(), Some(30_000.0));
+    let v2: JsValue = problem(404, "", r#"[{"status":400,"message":"Not found."}]"#).into();
+    assert_eq!(text(&v2, "shape"), "v2");
+    assert_eq!(get(&v2, "status").as_f64(), Some(404.0));
+    assert_eq!(at(&v2, "messages", 0).as_string().as_deref(), Some("Not found."));
+}
+
+#[wasm_bindgen_test]
+fn partial_result_lists_failures_and_counts() {
+    let body = r#"{"data":[{"id":900}],"errors":[{"status":422,"title":"Partial failure","errors":{"1":"Unauthorized to delete"}}],"meta":{"total":2,"success":1,"failed":1}}"#;
+    let partial: JsValue = partial_result(body).into();
+    let failure = at(&partial, "failures", 0);
+    assert_eq!(text(&failure, "key"), "1");
+    assert_eq!(text(&failure, "message"), "Unauthorized to delete");
+    assert_eq!(get(&failure, "status").as_f64(), Some(422.0));
+    assert_eq!(text(&failure, "title"), "Partial failure");
+    assert!(!has(&failure, "item"));
+    let counts = get(&partial, "counts");
+    assert_eq!(get(&counts, "total").as_f64(), Some(2.0));
+    assert_eq!(get(&counts, "failed").as_f64(), Some(1.0));
+    assert!(!has(&partial, "unreadable"));
+
+    let records = r#"{"batch_errors":[{"data":{"variant_id":325},"field_errors":{"price":"bad"}},{"data":{"sku":"S-1"},"field_errors":{"currency":"bad"}}]}"#;
+    let records: JsValue = partial_result(records).into();
+    assert_eq!(get(&at(&records, "failures", 0), "item").as_f64(), Some(325.0));
+    assert_eq!(text(&at(&records, "failures", 1), "item"), "S-1");
+    assert!(!has(&records, "counts"));
+}
+
+#[wasm_bindgen_test]
+fn graphql_errors_gives_kinds_paths_and_the_complexity() {
+    let body = r#"{"data":{"site":null},"errors":[{"message":"The query is too complex as it has a complexity score of 12230 out of 10000.","path":["site","products",0],"extensions":{"code":"X"}}]}"#;
+    let answer: JsValue = graphql_errors(body).into();
+    assert_eq!(text(&answer, "kind"), "complexity");
+    let complexity = get(&answer, "complexity");
+    assert_eq!(get(&complexity, "cost").as_f64(), Some(12_230.0));
+    assert_eq!(get(&complexity, "limit").as_f64(), Some(10_000.0));
+    assert_eq!(get(&answer, "hasData").as_bool(), Some(true));
+    let error = at(&answer, "errors", 0);
+    assert_eq!(text(&error, "kind"), "complexity");
+    assert_eq!(text(&error, "code"), "X");
+    let path = Array::from(&get(&error, "path"));
+    assert_eq!(path.get(1).as_string().as_deref(), Some("products"));
+    assert_eq!(path.get(2).as_f64(), Some(0.0));
+
+    let none: JsValue = graphql_errors(r#"{"data":{}}"#).into();
+    assert_eq!(Array::from(&get(&none, "errors")).length(), 0);
+    assert!(!has(&none, "kind") && !has(&none, "complexity"));
+}
+
+#[wasm_bindgen_test]
+fn hostile_bodies_give_objects_and_never_trap() {
+    assert_eq!(max_body_bytes(), 1 << 20);
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let huge = format!(r#"{{"title":"{}"}}"#, "x".repeat(max_body_bytes() as usize));
+    let odd = r#"{"title":"\u0000\ud800","errors":{"\udfff":1}}"#;
+    for body in [deep.as_str(), huge.as_str(), odd, "", "{", "<title>", "\u{0}"] {
+        let problem: JsValue = problem(500, "application/json", body).into();
+        assert!(
+            get(&problem, "shape").is_string(),
+            "{}",
+            &body[..body.len().min(20)]
+        );
+        let partial: JsValue = partial_result(body).into();
+        assert!(Array::is_array(&get(&partial, "failures")));
+        let answer: JsValue = graphql_errors(body).into();
+        assert!(Array::is_array(&get(&answer, "errors")));
+    }
+    let cut: JsValue = problem(500, "", &huge).into();
+    assert_eq!(text(&cut, "unreadable"), "truncated");
+    let deep: JsValue = partial_result(&deep).into();
+    assert_eq!(text(&deep, "unreadable"), "too_deep");
+    let odd: JsValue = problem(422, "", odd).into();
+    assert_eq!(text(&odd, "title"), "\0\u{FFFD}");
 }
 
 /// Reads `globalThis.a.b…`, or `None` when any step is missing or not a string at the end.

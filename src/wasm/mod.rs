@@ -12,6 +12,7 @@
 //! objects of its own. `pkg/lib/core.js` replaces an instance that trapped all the same.
 
 mod attempts;
+mod bodies;
 mod checks;
 mod js;
 mod pages;
@@ -22,6 +23,7 @@ mod runtime;
 mod status;
 
 pub use attempts::{hint_headers, Attempts};
+pub use bodies::{graphql_errors, max_body_bytes, partial_result, problem};
 pub use checks::{fetch_failure, is_read_only_graphql, redact};
 pub use policy::Policy;
 pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};
