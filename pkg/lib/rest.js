@@ -302,11 +302,12 @@ function graphqlError(response, read, parsed, text) {
   const first = read.errors[0]?.message;
   const status = response.status;
   const what = first ?? (response.ok ? "an answer that is not GraphQL JSON" : `${status}`);
-  return new GraphQLError(`GraphQL ${read.kind === "graphql" ? "error" : read.kind}: ${what}`, {
+  const kind = status === 401 ? "unauthorized" : (read.kind ?? "graphql");
+  return new GraphQLError(`GraphQL ${kind === "graphql" ? "error" : kind}: ${what}`, {
     ...details,
     attempts: details?.attempts ?? 1,
     status,
-    kind: read.kind,
+    kind,
     errors: read.errors,
     complexity: read.complexity,
     data: parsed?.data ?? null,

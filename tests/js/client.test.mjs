@@ -5,13 +5,20 @@ import { after, before, test } from "node:test";
 import { inspect } from "node:util";
 import {
   createClient,
+  interpret,
   isApiError,
   isGraphQLError,
   isPartialResult,
   metaOf,
   PartialResult,
 } from "../../pkg/dist/node.js";
-import { ACCESS_TOKEN, STORE_HASH, STOREFRONT_TOKEN, startEmulator } from "../emulator/emulator.mjs";
+import {
+  ACCESS_TOKEN,
+  CUSTOMER_ACCESS_TOKEN,
+  STORE_HASH,
+  STOREFRONT_TOKEN,
+  startEmulator,
+} from "../emulator/emulator.mjs";
 
 let store;
 let client;
@@ -74,7 +81,8 @@ test("a v3 422 throws an ApiError with the status, its meaning, the field errors
   const error = await failure(client.post("/v3/catalog/products", { json: { name: "No price" } }));
   assert.ok(isApiError(error));
   assert.equal(error.status, 422);
-  assert.equal(error.info.text, "Unprocessable Entity");
+  assert.equal(error.info.status, 422);
+  assert.equal(error.info.text, interpret(422).text);
   assert.equal(error.problem.shape, "v3");
   assert.equal(error.problem.title, "Missing Required Fields");
   assert.ok(error.fieldErrors.length >= 1);
@@ -83,7 +91,7 @@ test("a v3 422 throws an ApiError with the status, its meaning, the field errors
     assert.equal(typeof message, "string");
   }
   assert.match(error.body, /Missing Required Fields/);
-  assert.match(error.message, /^POST \/v3\/catalog\/products failed with 422 Unprocessable Entity: /);
+  assert.equal(error.message, "POST /v3/catalog/products failed with 422 Missing or Invalid Data: Missing Required Fields");
 });
 
 test("a v2 error, a plain-text 401 and an HTML page are each read", async () => {
@@ -163,22 +171,57 @@ test("a 422 batch that names the items that failed is a PartialResult too", asyn
   assert.deepEqual(result.counts, { total: 2, success: 1, failed: 1 });
 });
 
-test("GraphQL: data comes back; errors throw a GraphQLError with their messages", async () => {
-  const data = await client.graphql("query { site { products(first: 2) { edges { node { entityId } } } } }");
-  assert.ok(data.site.products.edges.length <= 2);
-  const error = await failure(
-    client.graphql("query { site { products(first: 200) { edges { node { entityId } } } } }"),
-  );
+const PRODUCTS = "query { site { products(first: 2) { edges { node { entityId name } } } } }";
+const TOO_COMPLEX =
+  "query { site { products(first: 50) { edges { node { variants(first: 50) { edges { node { entityId } } } } } } } }";
+
+test("GraphQL: data comes back, with the complexity the answer reported beside it", async () => {
+  const data = await client.graphql(PRODUCTS);
+  assert.equal(data.site.products.edges.length, 2);
+  assert.equal(typeof metaOf(data).complexity, "number");
+});
+
+test("GraphQL: a query over the complexity limit throws with its cost and limit, and is not retried", async () => {
+  const error = await failure(client.graphql(TOO_COMPLEX));
   assert.ok(isGraphQLError(error));
-  assert.ok(error.errors.length >= 1);
-  assert.equal(typeof error.errors[0].message, "string");
+  assert.equal(error.kind, "complexity");
+  assert.equal(error.complexity.limit, 10_000);
+  assert.ok(error.complexity.cost > 10_000);
+  assert.equal(error.attempts, 1);
+  assert.match(error.errors[0].message, /too complex/);
+});
+
+test("GraphQL: customer-token errors have kinds of their own; a refused storefront token is a 401", async () => {
+  const query = "query { customer { firstName } }";
+  const missing = await failure(client.graphql(query));
+  assert.equal(missing.kind, "missing_customer_token");
+  assert.deepEqual(missing.errors[0].path, ["customer"]);
+  assert.equal(missing.errors[0].code, "MISSING_CUSTOMER_ACCESS_TOKEN");
+  const invalid = await failure(client.graphql(query, undefined, { customerAccessToken: "stale" }));
+  assert.equal(invalid.kind, "invalid_customer_token");
+  const me = await client.graphql(query, undefined, { customerAccessToken: CUSTOMER_ACCESS_TOKEN });
+  assert.equal(me.customer.firstName, "Ada");
   const stranger = createClient({
     storeHash: STORE_HASH,
     storefrontToken: "nope",
     storefrontUrl: `${store.url}/graphql`,
   });
-  const denied = await failure(stranger.graphql("query { site { settings { storeName } } }"));
+  const denied = await failure(stranger.graphql(PRODUCTS));
   assert.equal(denied.status, 401);
+  assert.equal(denied.kind, "unauthorized");
+});
+
+test("GraphQL: a query is retried after a 503, a mutation is not", async () => {
+  const busy = { method: "POST", path: "/graphql", steps: [{ status: 503 }] };
+  await control("faults", busy);
+  assert.equal((await client.graphql(PRODUCTS)).site.products.edges.length, 2);
+  await control("faults", busy);
+  const mutation =
+    "mutation add($input: AddCartLineItemsInput!) { cart { addCartLineItems(input: $input) { cart { entityId } } } }";
+  const variables = { input: { data: { lineItems: [{ productEntityId: 1, quantity: 1 }] } } };
+  const error = await failure(client.graphql(mutation, variables));
+  assert.equal(error.status, 503);
+  assert.equal(error.attempts, 1);
 });
 
 test("options are checked and named", async () => {
@@ -225,4 +268,78 @@ test("no token is in any error, result, event or the client itself", async () =>
     }
   }
   assert.ok(seen.length >= 10, `searched ${seen.length} values`);
+});
+
+/** How many requests the emulator saw for `path` (GETs). */
+async function requestsTo(path) {
+  const { requests: log } = await (await fetch(`${store.url}/__control/requests`)).json();
+  return log.filter((r) => r.method === "GET" && r.path === `/stores/${STORE_HASH}${path}`).length;
+}
+
+test("paginate: every item of an offset listing, one request a page", async () => {
+  await fetch(`${store.url}/__control/reset`, { method: "POST" });
+  const first = await client.request("GET", "/v3/catalog/products", { query: { limit: 10 } });
+  const { total, total_pages: pages } = first.meta.pagination;
+  assert.ok(pages >= 2, `the catalog has ${total} products`);
+  const before = await requestsTo("/v3/catalog/products");
+  const ids = [];
+  for await (const product of client.paginate("/v3/catalog/products", { query: { limit: 10 } })) ids.push(product.id);
+  assert.equal(ids.length, total);
+  assert.equal(new Set(ids).size, total, "no page twice");
+  assert.equal((await requestsTo("/v3/catalog/products")) - before, pages);
+});
+
+test("paginate: every item of a cursor listing, and an abort between pages stops it", async () => {
+  const keys = [];
+  for await (const field of client.paginate("/v3/catalog/products/metafields", { query: { limit: 10 } })) {
+    keys.push(field.id);
+  }
+  assert.equal(keys.length, 32);
+  const controller = new AbortController();
+  const seenItems = [];
+  await assert.rejects(
+    (async () => {
+      for await (const field of client.paginate("/v3/catalog/products/metafields", {
+        query: { limit: 10 },
+        signal: controller.signal,
+      })) {
+        seenItems.push(field);
+        if (seenItems.length === 10) controller.abort();
+      }
+    })(),
+    { name: "AbortError" },
+  );
+  assert.equal(seenItems.length, 10);
+});
+
+async function uploadTheme(name) {
+  const form = new FormData();
+  form.append("file", new Blob(["theme"]), name);
+  const { job_id: job } = await client.post("/v3/themes", { body: form });
+  assert.equal(typeof job, "string");
+  return `/v3/themes/jobs/${job}`;
+}
+
+test("waitForJob: polls with growing waits until the job completes, telling its progress", async () => {
+  const progress = [];
+  const job = await client.waitForJob(await uploadTheme("theme.zip"), { onProgress: (p) => progress.push(p) });
+  assert.equal(job.status, "COMPLETED");
+  assert.deepEqual(
+    progress.map((p) => [p.status, p.percent]),
+    [
+      ["QUEUED", 0],
+      ["WORKING", 30],
+      ["WORKING", 70],
+      ["COMPLETED", 100],
+    ],
+  );
+});
+
+test("waitForJob: a failed job throws with its errors; a job past the deadline is a TimeoutError", async () => {
+  const failed = await failure(client.waitForJob(await uploadTheme("fail.zip")));
+  assert.ok(isApiError(failed));
+  assert.match(failed.message, /FAILED/);
+  assert.ok(failed.problem.messages.length >= 1);
+  const late = await failure(client.waitForJob(await uploadTheme("slow.zip"), { timeout: 100 }));
+  assert.equal(late.name, "TimeoutError");
 });
