@@ -23,10 +23,12 @@ pub fn next_page<'a>(next: &'a str, current: &str, items: u32) -> Option<&'a str
 
 /// The part of a link after its `?` (up to a `#`); `None` when it has none.
 fn query_of(link: &str) -> Option<&str> {
+    // `get` rather than indexing: `?` and `#` are ASCII, so the cuts fall between characters, and an
+    // index would bring the panic's message formatting into the wasm.
     let start = link.bytes().position(|b| b == b'?')? + 1;
-    let rest = &link[start..];
+    let rest = link.get(start..)?;
     let end = rest.bytes().position(|b| b == b'#').unwrap_or(rest.len());
-    Some(&rest[..end])
+    rest.get(..end)
 }
 
 /// What a job's status says.
