@@ -1,14 +1,17 @@
 //! Text taken from a response body, as it may leave the core: decoded, bounded and redacted.
 //!
 //! An error body is written by the API, or by whatever stands between it and the caller, and its text
-//! ends up in error messages and logs. So every string read from one is cut to a bounded length and
-//! cleaned by [`redact`] (a `detail` that quotes the request URL would carry its query, a token
-//! included), and every list is cut to [`MAX_ITEMS`] entries.
+//! ends up in error messages and logs. So every string read from one is cleaned by [`redact`] (a
+//! `detail` that quotes the request URL would carry its query, a token included) and cut to
+//! [`MAX_TEXT_BYTES`], and every list is cut to [`MAX_ITEMS`] entries.
 
 use alloc::string::String;
 
 use crate::json::{Json, JsonStr, Kind};
-use crate::redact::{redact, MAX_SCANNED_BYTES};
+use crate::redact::{cut, redact, MAX_MESSAGE_BYTES, MAX_SCANNED_BYTES};
+
+/// The most bytes of any string taken from a body: as much as [`redact`] keeps of a message.
+pub const MAX_TEXT_BYTES: usize = MAX_MESSAGE_BYTES;
 
 /// The most entries of any list read from a body: field errors, messages, failures, GraphQL errors.
 /// A batch of price records holds up to 1,000 records; BigCommerce's other batches are smaller.
@@ -17,10 +20,18 @@ pub const MAX_ITEMS: usize = 1_000;
 /// Between the pieces of a text made of several values.
 const SEPARATOR: &str = "; ";
 
-/// A string from a body: decoded as far as [`redact`] reads, then redacted, which cuts it to
-/// [`MAX_MESSAGE_BYTES`](crate::redact::MAX_MESSAGE_BYTES).
+/// `text` redacted and cut to [`MAX_TEXT_BYTES`] (at a character boundary). [`redact`] cuts before
+/// it marks what it removes, and its `[redacted]` markers can make the text longer again (a message
+/// of many short quoted parts about a header); cutting after it only removes more.
+pub fn redacted(text: &str) -> String {
+    let mut out = redact(text);
+    out.truncate(cut(&out, MAX_TEXT_BYTES).len());
+    out
+}
+
+/// A string from a body: decoded as far as [`redact`] reads, then [`redacted`].
 pub fn clean(text: JsonStr<'_>) -> String {
-    redact(&text.decode(MAX_SCANNED_BYTES))
+    redacted(&text.decode(MAX_SCANNED_BYTES))
 }
 
 /// A value read as text, cleaned as [`clean`] does: a string; a number or `true`/`false` as written;
@@ -46,7 +57,7 @@ pub fn text_of(value: Json<'_>) -> Option<String> {
         }
         _ => text.scalar(value, ""),
     }
-    (!text.0.is_empty()).then(|| redact(&text.0))
+    (!text.0.is_empty()).then(|| redacted(&text.0))
 }
 
 /// The string of a value that should be one; `None` for anything else.
@@ -96,7 +107,6 @@ impl Bounded {
 mod tests {
     use super::*;
     use crate::json::parse;
-    use crate::redact::MAX_MESSAGE_BYTES;
     use alloc::format;
 
     fn text(json: &str) -> Option<String> {
@@ -138,8 +148,18 @@ mod tests {
         );
         let long = format!(r#"["{}", "{}"]"#, "é".repeat(20_000), "x".repeat(20_000));
         let cut = text(&long).expect("text");
-        assert!(cut.len() <= MAX_MESSAGE_BYTES);
+        assert!(cut.len() <= MAX_TEXT_BYTES);
         assert!(cut.starts_with("éé"));
+    }
+
+    #[test]
+    fn redacted_text_stays_within_the_bound_though_markers_lengthen_it() {
+        // Each pair of quotes in a message about a header becomes a marker.
+        let quotes = format!("header {}", "'x' ".repeat(250));
+        assert!(redact(&quotes).len() > MAX_TEXT_BYTES);
+        let out = redacted(&quotes);
+        assert!(out.len() <= MAX_TEXT_BYTES && out.starts_with("header '[redacted]' '"));
+        assert!(!out.contains('x'));
     }
 
     #[test]

@@ -16,10 +16,10 @@
 
 use alloc::{string::String, vec::Vec};
 
-use crate::body_text::{clean, string_of, text_of, MAX_ITEMS};
+use crate::body_text::{clean, redacted, string_of, text_of, MAX_ITEMS};
 use crate::hints::HINT_CEILING_MS;
 use crate::json::{self, Json, Kind, Unreadable, MAX_BODY_BYTES};
-use crate::redact::{cut, find_ignoring_case, redact, MAX_SCANNED_BYTES};
+use crate::redact::{cut, find_ignoring_case, MAX_SCANNED_BYTES};
 
 /// Which shape a body had.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,13 +133,13 @@ pub fn problem(status: u16, content_type: &str, body: &str) -> Problem {
             Ok(value) => read_json(value, &mut problem),
             Err(unreadable) => {
                 problem.shape = Shape::Text;
-                problem.title = Some(redact(text));
+                problem.title = Some(redacted(text));
                 problem.unreadable = Some(unreadable);
             }
         }
     } else {
         problem.shape = Shape::Text;
-        problem.title = Some(redact(text));
+        problem.title = Some(redacted(text));
     }
     problem
 }
@@ -287,7 +287,7 @@ fn html_title(html: &str) -> Option<String> {
         })
         .unwrap_or(bytes.len());
     let text = visible_text(html.get(content..end)?);
-    (!text.is_empty()).then(|| redact(&text))
+    (!text.is_empty()).then(|| redacted(&text))
 }
 
 /// Where the first tag `open` (lower case; any case in `bytes`) starts, followed by a level `1` to `6`
@@ -312,7 +312,7 @@ fn tag_at(bytes: &[u8], open: &[u8], leveled: bool) -> Option<usize> {
 }
 
 /// The text of an HTML fragment: tags dropped, character references decoded, runs of white space made
-/// one space, and cut where [`redact`] stops reading.
+/// one space, and cut where [`redact`](crate::redact::redact) stops reading.
 fn visible_text(html: &str) -> String {
     let bytes = html.as_bytes();
     let mut out = String::new();

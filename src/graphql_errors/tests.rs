@@ -4,7 +4,7 @@
 use alloc::{format, string::String, vec::Vec};
 
 use super::*;
-use crate::redact::MAX_MESSAGE_BYTES;
+use crate::body_text::MAX_TEXT_BYTES;
 
 fn field(name: &str) -> PathSegment {
     PathSegment::Field(name.into())
@@ -195,7 +195,7 @@ fn errors_paths_and_strings_are_bounded_and_redacted() {
         panic!("a field")
     };
     for text in [&error.message, segment, error.code.as_ref().expect("a code")] {
-        assert!(text.len() <= MAX_MESSAGE_BYTES && !text.contains("SECRET"));
+        assert!(text.len() <= MAX_TEXT_BYTES && !text.contains("SECRET"));
     }
     let leak = graphql_errors(r#"{"errors":[{"message":"bad url https://u:SECRET@h/graphql?t=SECRET"}]}"#);
     assert_eq!(
@@ -238,7 +238,7 @@ mod properties {
         fn never_panics_and_keeps_every_string_bounded(body in any::<String>()) {
             let answer = graphql_errors(&body);
             for error in &answer.errors {
-                prop_assert!(error.message.len() <= MAX_MESSAGE_BYTES);
+                prop_assert!(error.message.len() <= MAX_TEXT_BYTES);
                 prop_assert!(error.path.len() <= MAX_PATH);
             }
         }

@@ -4,7 +4,7 @@
 use alloc::{format, string::String, vec::Vec};
 
 use super::*;
-use crate::redact::MAX_MESSAGE_BYTES;
+use crate::body_text::MAX_TEXT_BYTES;
 
 /// `(key, message)` of each failure.
 fn keys(partial: &Partial) -> Vec<(&str, &str)> {
@@ -233,10 +233,7 @@ fn failures_and_their_strings_are_bounded_and_redacted() {
     assert_eq!(partial.failures.len(), 2);
     for failure in &partial.failures {
         for text in [&failure.key, &failure.message].into_iter().chain(&failure.title) {
-            assert!(
-                text.len() <= MAX_MESSAGE_BYTES && !text.contains("SECRET"),
-                "{text}"
-            );
+            assert!(text.len() <= MAX_TEXT_BYTES && !text.contains("SECRET"), "{text}");
         }
     }
     assert_eq!(partial.failures[1].key, "https://[redacted]@h/");
@@ -262,8 +259,8 @@ mod properties {
             let partial = partial(&body);
             prop_assert!(partial.failures.len() <= MAX_ITEMS);
             for failure in &partial.failures {
-                prop_assert!(failure.key.len() <= MAX_MESSAGE_BYTES);
-                prop_assert!(failure.message.len() <= MAX_MESSAGE_BYTES);
+                prop_assert!(failure.key.len() <= MAX_TEXT_BYTES);
+                prop_assert!(failure.message.len() <= MAX_TEXT_BYTES);
             }
         }
 

@@ -4,7 +4,7 @@
 use alloc::{format, string::String, vec::Vec};
 
 use super::*;
-use crate::redact::MAX_MESSAGE_BYTES;
+use crate::body_text::MAX_TEXT_BYTES;
 
 const JSON: &str = "application/json";
 
@@ -264,9 +264,7 @@ fn json_that_cannot_be_read_is_read_as_text_and_says_why() {
         (too_deep.shape, too_deep.unreadable),
         (Shape::Text, Some(Unreadable::TooDeep))
     );
-    assert!(too_deep
-        .title
-        .is_some_and(|title| title.len() <= MAX_MESSAGE_BYTES));
+    assert!(too_deep.title.is_some_and(|title| title.len() <= MAX_TEXT_BYTES));
 }
 
 #[test]
@@ -277,13 +275,11 @@ fn a_body_past_the_length_limit_reads_as_cut_off_text() {
         (problem.shape, problem.unreadable),
         (Shape::Text, Some(Unreadable::Truncated))
     );
-    assert!(problem
-        .title
-        .is_some_and(|title| title.len() <= MAX_MESSAGE_BYTES));
+    assert!(problem.title.is_some_and(|title| title.len() <= MAX_TEXT_BYTES));
     let text = "é".repeat(MAX_BODY_BYTES);
     let long = super::problem(500, "text/plain", &text);
     assert_eq!(long.shape, Shape::Text);
-    assert!(long.title.is_some_and(|title| title.len() <= MAX_MESSAGE_BYTES));
+    assert!(long.title.is_some_and(|title| title.len() <= MAX_TEXT_BYTES));
 }
 
 #[test]
@@ -365,9 +361,7 @@ fn every_string_and_list_is_bounded() {
     let problem = problem(422, JSON, &body);
     assert_eq!(problem.shape, Shape::V3);
     assert_eq!(problem.field_errors.len(), 4);
-    assert!(strings(&problem)
-        .iter()
-        .all(|text| text.len() <= MAX_MESSAGE_BYTES));
+    assert!(strings(&problem).iter().all(|text| text.len() <= MAX_TEXT_BYTES));
 
     let many: Vec<String> = (0..5_000).map(|i| format!(r#""f{i}":"m""#)).collect();
     let body = format!(r#"{{"title":"t","errors":{{{}}}}}"#, many.join(","));
@@ -414,7 +408,7 @@ mod properties {
         ) {
             let problem = problem(status, content_type, &body);
             prop_assert_eq!(problem.status, status);
-            prop_assert!(strings(&problem).iter().all(|text| text.len() <= MAX_MESSAGE_BYTES));
+            prop_assert!(strings(&problem).iter().all(|text| text.len() <= MAX_TEXT_BYTES));
         }
 
         #[test]
