@@ -13,7 +13,7 @@ seconds=${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(hints http_date http_date_formats graphql decide redact redirect fetch_failure)
+    targets=(hints http_date http_date_formats graphql decide redact redirect fetch_failure bodies)
 fi
 
 # No sanitizer: the core has no unsafe code for AddressSanitizer to watch, and without it each target
