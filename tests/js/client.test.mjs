@@ -91,7 +91,10 @@ test("a v3 422 throws an ApiError with the status, its meaning, the field errors
     assert.equal(typeof message, "string");
   }
   assert.match(error.body, /Missing Required Fields/);
-  assert.equal(error.message, "POST /v3/catalog/products failed with 422 Missing or Invalid Data: Missing Required Fields");
+  assert.equal(
+    error.message,
+    "POST /v3/catalog/products failed with 422 Missing or Invalid Data: Missing Required Fields",
+  );
 });
 
 test("a v2 error, a plain-text 401 and an HTML page are each read", async () => {
@@ -283,7 +286,8 @@ test("paginate: every item of an offset listing, one request a page", async () =
   assert.ok(pages >= 2, `the catalog has ${total} products`);
   const before = await requestsTo("/v3/catalog/products");
   const ids = [];
-  for await (const product of client.paginate("/v3/catalog/products", { query: { limit: 10 } })) ids.push(product.id);
+  for await (const product of client.paginate("/v3/catalog/products", { query: { limit: 10 } }))
+    ids.push(product.id);
   assert.equal(ids.length, total);
   assert.equal(new Set(ids).size, total, "no page twice");
   assert.equal((await requestsTo("/v3/catalog/products")) - before, pages);
@@ -322,7 +326,9 @@ async function uploadTheme(name) {
 
 test("waitForJob: polls with growing waits until the job completes, telling its progress", async () => {
   const progress = [];
-  const job = await client.waitForJob(await uploadTheme("theme.zip"), { onProgress: (p) => progress.push(p) });
+  const job = await client.waitForJob(await uploadTheme("theme.zip"), {
+    onProgress: (p) => progress.push(p),
+  });
   assert.equal(job.status, "COMPLETED");
   assert.deepEqual(
     progress.map((p) => [p.status, p.percent]),
