@@ -249,6 +249,12 @@ export interface CreateFetchOptions {
    * @default 0
    */
   bufferBody?: number;
+  /**
+   * Throw an {@link ApiError} (with the problem read from the body) for a final response with an error
+   * status, instead of resolving with it as fetch does.
+   * @default false
+   */
+  throwHttpErrors?: boolean;
 }
 
 /**
@@ -481,8 +487,8 @@ export interface RestAnswer<T = unknown> {
   headers: Headers;
 }
 
-/** Options of {@link createClient}: these, and any of {@link CreateFetchOptions}. */
-export interface CreateClientOptions extends CreateFetchOptions {
+/** Options of {@link createClient}: these, and any of {@link CreateFetchOptions} but `throwHttpErrors`. */
+export interface CreateClientOptions extends Omit<CreateFetchOptions, "throwHttpErrors"> {
   /** The store hash, from the API path `stores/{hash}`. */
   storeHash?: string;
   /** The API account's access token, sent as `X-Auth-Token` (never shown in errors or logs). */
@@ -511,6 +517,14 @@ export interface JobProgress {
 export interface Client {
   readonly baseUrl: string | undefined;
   readonly storefrontUrl: string | undefined;
+  /**
+   * A new client with these options over this one's (`headers` merged, the new ones winning); this
+   * one is unchanged.
+   *
+   * @example
+   * const admin = client.extend({ preset: "background", headers: { "X-Correlation-Id": jobId } });
+   */
+  extend(options: CreateClientOptions): Client;
   /** GET a path (`/v3/…`, `/v2/…`, or a v3 path without its version); resolves with its data. */
   get<T = unknown>(path: string, options?: CallOptions): Promise<T>;
   post<T = unknown>(path: string, options?: CallOptions): Promise<T>;

@@ -21,6 +21,8 @@ export {
 } from "./errors.js";
 export { createClient, metaOf } from "./rest.js";
 
+import { apiError } from "./rest.js";
+
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
 export function initSync(moduleOrBytes) {
   core.initSync(moduleOrBytes);
@@ -43,8 +45,30 @@ export function interpret(status) {
 /** A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. */
 export function createFetch(options) {
   core.assertReady("createFetch");
-  const { policy, fetch, onRetry } = readOptions(options);
-  return clientFetch(policy, fetch, onRetry);
+  const { policy, fetch, onRetry, throwHttpErrors } = readOptions(options);
+  const send = clientFetch(policy, fetch, onRetry);
+  if (throwHttpErrors !== true) return send;
+  // For callers who want an ApiError rather than a Response with an error status (ky's default).
+  return async function commerceFetch(input, init) {
+    const response = await send(input, init);
+    if (response.ok) return response;
+    let text = "";
+    try {
+      text = await response.text();
+    } catch {
+      // a body that cannot be read: the error has the status and its meaning without it
+    }
+    throw apiError(response, text, `${pathOf(response)}`);
+  };
+}
+
+/** The path of the URL a response came from (no query: it may carry credentials), or "the request". */
+function pathOf(response) {
+  try {
+    return new URL(response.url).pathname;
+  } catch {
+    return "the request";
+  }
 }
 
 /** The retry history of a response returned after retries, or `undefined` if it needed none. */

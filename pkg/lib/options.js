@@ -17,6 +17,7 @@ const OPTION_KEYS = [
   "onRetry",
   "credentialHeaders",
   "bufferBody",
+  "throwHttpErrors",
 ];
 const RETRY_KEYS = ["limit", "methods", "statusCodes", "backoff", "maxRetryAfterMs"];
 const BACKOFF_KEYS = ["baseMs", "maxMs", "jitter"];
@@ -79,6 +80,7 @@ function readFetchOptions(options) {
     policy,
     fetch: optional(top.fetch, "fetch", "a function", isFunction),
     onRetry: optional(top.onRetry, "onRetry", "a function", isFunction),
+    throwHttpErrors: optional(top.throwHttpErrors, "throwHttpErrors", "true or false", isBoolean),
   };
 }
 
@@ -160,6 +162,7 @@ function invalid(name, expected, value) {
 const isNumber = (value) => typeof value === "number";
 const isString = (value) => typeof value === "string";
 const isFunction = (value) => typeof value === "function";
+const isBoolean = (value) => typeof value === "boolean";
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**

@@ -53,8 +53,14 @@ export function createClient(options) {
   if (baseUrl === undefined && storefrontUrl === undefined) {
     throw new TypeError("createClient: give `storeHash` (or `baseUrl` and `storefrontUrl`)");
   }
+  if (rest.throwHttpErrors !== undefined) {
+    throw new TypeError(
+      "createClient: option `throwHttpErrors` is createFetch's; a client always throws ApiError",
+    );
+  }
   const { policy, fetch, onRetry } = readOptions(rest, "createClient");
   return new Client({
+    options: { ...options },
     send: clientFetch(policy, fetch, onRetry),
     baseUrl,
     storefrontUrl,
@@ -65,12 +71,14 @@ export function createClient(options) {
 }
 
 export class Client {
+  #options;
   #send;
   #accessToken;
   #storefrontToken;
   #headers;
 
-  constructor({ send, baseUrl, storefrontUrl, headers, accessToken, storefrontToken }) {
+  constructor({ options, send, baseUrl, storefrontUrl, headers, accessToken, storefrontToken }) {
+    this.#options = options;
     this.#send = send;
     this.#accessToken = accessToken;
     this.#storefrontToken = storefrontToken;
@@ -79,6 +87,24 @@ export class Client {
     this.baseUrl = baseUrl;
     /** The GraphQL Storefront endpoint: `https://store-{hash}.mybigcommerce.com/graphql` by default. */
     this.storefrontUrl = storefrontUrl;
+  }
+
+  /**
+   * A new client with these options over this one's: `headers` are merged (the new ones win), anything
+   * else replaces. This client is unchanged.
+   */
+  extend(options) {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      throw new TypeError(`extend: options must be an object, got ${describe(options)}`);
+    }
+    const merged = { ...this.#options, ...options };
+    if (this.#options.headers !== undefined && options.headers !== undefined) {
+      merged.headers = Object.fromEntries([
+        ...headerList(this.#options.headers, "headers", "extend"),
+        ...headerList(options.headers, "headers", "extend"),
+      ]);
+    }
+    return createClient(merged);
   }
 
   get(path, options) {
@@ -282,12 +308,21 @@ async function answer(response, method, where) {
     });
     return { status, data: result, meta: result.meta, headers: response.headers };
   }
+  throw apiError(response, text, `${method} ${where}`);
+}
+
+/**
+ * The `ApiError` for `response` (an error status) whose body is `text`: the core reads the body into a
+ * problem. `label` names the call in the message, such as `GET /v3/catalog/products`.
+ */
+export function apiError(response, text, label) {
+  const { status } = response;
   const contentType = response.headers.get("content-type") ?? "";
   const problem = core.problem(status, contentType, cutBody(text));
   const info = core.interpret(status);
   const title = problem.title ? `: ${problem.title}` : "";
   const details = retryInfos.get(response);
-  throw new ApiError(`${method} ${where} failed with ${status} ${info.text}${title}`, {
+  return new ApiError(`${label} failed with ${status} ${info.text}${title}`, {
     ...details,
     attempts: details?.attempts ?? 1,
     status,

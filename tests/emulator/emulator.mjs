@@ -39,6 +39,13 @@ const CONCURRENCY_LIMITS = [
   { method: "PUT", pattern: /^\/v3\/pricelists\/records$/, limit: 1 },
 ];
 
+/**
+ * Every answer may not be kept by a browser's HTTP cache: with `Last-Modified` on listings, Chromium
+ * would answer a repeated GET from its cache, and the suites' scripted faults would never be asked. A
+ * client that revalidates sends `If-Modified-Since` itself.
+ */
+const NO_STORE = { "cache-control": "no-store" };
+
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
   "access-control-allow-headers": "*",
@@ -160,7 +167,7 @@ async function handle(state, req, res) {
   const fault = state.faults.take(req.method, url.pathname);
   if (fault) {
     return applyFault(fault, res, {
-      cors: CORS_HEADERS,
+      cors: { ...CORS_HEADERS, ...NO_STORE },
       defaultBody: (status) => errorBody(url.pathname, status),
       onHang: (hung) => state.hung.add(hung),
     });
@@ -397,7 +404,12 @@ function send(res, { status, headers = {}, json, body, type }) {
   const payload = json !== undefined ? JSON.stringify(json) : (body ?? "");
   const contentType = json !== undefined ? "application/json" : (type ?? "text/plain");
   const noBody = status === 204 || status === 304;
-  res.writeHead(status, { ...CORS_HEADERS, ...(noBody ? {} : { "content-type": contentType }), ...headers });
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    ...NO_STORE,
+    ...(noBody ? {} : { "content-type": contentType }),
+    ...headers,
+  });
   res.end(noBody ? undefined : payload);
 }
 

@@ -76,6 +76,18 @@ export function makeContext(lib, emulator) {
         headers: { authorization: `Bearer ${emulator.storefrontToken}`, "content-type": "application/json" },
         body: JSON.stringify({ query }),
       }),
+    /** A createClient for the emulator's store, with short backoff; `options` go over these. */
+    client: (options = {}) =>
+      lib.createClient({
+        storeHash: emulator.storeHash,
+        accessToken: emulator.accessToken,
+        storefrontToken: emulator.storefrontToken,
+        baseUrl: api,
+        storefrontUrl: `${emulator.url}/graphql`,
+        retry: quick,
+        ...options,
+      }),
+    tokens: { access: emulator.accessToken, storefront: emulator.storefrontToken },
     async graphqlRequests() {
       const res = await fetch(`${emulator.url}/__control/requests?path=/graphql`);
       return (await res.json()).requests;
@@ -774,6 +786,127 @@ function everything(error, depth = 0) {
   }
   return parts.join("\n");
 }
+
+/** No token in what a client call gave back: its message, fields, cause chain and JSON. */
+function noTokens(ctx, value, what) {
+  const visible = `${everything(value)}\n${JSON.stringify(value) ?? ""}`;
+  for (const token of [ctx.tokens.access, ctx.tokens.storefront]) {
+    check(!visible.includes(token), `${what}: a token leaked: ${visible.slice(0, 300)}`);
+  }
+}
+
+// createClient, in every runtime: what the server saw, and what the caller got.
+scenarios.push(
+  {
+    name: "client: a v3 422 throws an ApiError with its field errors, sent once",
+    async run(ctx) {
+      const error = await rejection(ctx.client().post("/v3/catalog/products", { json: { name: "Tee" } }));
+      equal(error.name, "ApiError", "error");
+      equal(
+        [error.status, error.problem.shape, error.problem.title],
+        [422, "v3", "Missing Required Fields"],
+        "problem",
+      );
+      check(error.fieldErrors.length >= 1 && typeof error.fieldErrors[0].field === "string", "fieldErrors");
+      equal((await ctx.requests("/v3/catalog/products")).length, 1, "requests");
+      noTokens(ctx, error, "ApiError");
+    },
+  },
+  {
+    name: "client: a GET answered 503 then 200 gives the data",
+    async run(ctx) {
+      await ctx.fault("/v3/catalog/brands", [{ status: 503 }]);
+      const brands = await ctx.client().get("/v3/catalog/brands");
+      check(Array.isArray(brands) && brands.length > 0, `brands: ${JSON.stringify(brands)}`);
+      equal((await ctx.requests("/v3/catalog/brands")).length, 2, "requests");
+    },
+  },
+  {
+    name: "client: a 207 batch gives a PartialResult, and the write is sent once",
+    async run(ctx) {
+      const client = ctx.client();
+      const [first, second] = await client.get("/v3/catalog/products", { query: { limit: 2 } });
+      const result = await client.put("/v3/catalog/products", {
+        json: [
+          { id: first.id, price: 12 },
+          { id: second.id, price: -1 },
+        ],
+      });
+      check(ctx.lib.isPartialResult(result), "a PartialResult");
+      equal(
+        result.data.map((p) => p.id),
+        [first.id],
+        "data",
+      );
+      equal(
+        result.failures.map((f) => f.key),
+        [String(second.id)],
+        "failures",
+      );
+      const puts = (await ctx.requests("/v3/catalog/products")).filter((r) => r.method === "PUT");
+      equal(puts.length, 1, "PUT requests");
+    },
+  },
+  {
+    name: "client: a GraphQL query over the complexity limit throws with cost and limit, not retried",
+    async run(ctx) {
+      const query =
+        "query { site { products(first: 50) { edges { node { variants(first: 50) { edges { node { entityId } } } } } } } }";
+      const error = await rejection(ctx.client().graphql(query));
+      equal(
+        [error.name, error.kind, error.complexity?.limit],
+        ["GraphQLError", "complexity", 10000],
+        "error",
+      );
+      check(error.complexity.cost > 10000, `cost ${error.complexity.cost}`);
+      equal((await ctx.graphqlRequests()).length, 1, "requests");
+      noTokens(ctx, error, "GraphQLError");
+    },
+  },
+  {
+    name: "client: paginate reads every page of a cursor listing, once each",
+    async run(ctx) {
+      const ids = [];
+      for await (const field of ctx
+        .client()
+        .paginate("/v3/catalog/products/metafields", { query: { limit: 10 } })) {
+        ids.push(field.id);
+      }
+      equal([ids.length, new Set(ids).size], [32, 32], "items");
+      equal((await ctx.requests("/v3/catalog/products/metafields")).length, 4, "requests");
+    },
+  },
+  {
+    name: "client: waitForJob follows a theme job to COMPLETED, telling its progress",
+    async run(ctx) {
+      const client = ctx.client();
+      const form = new FormData();
+      form.append("file", new Blob(["theme"]), "theme.zip");
+      const { job_id: job } = await client.post("/v3/themes", { body: form });
+      const progress = [];
+      const done = await client.waitForJob(`/v3/themes/jobs/${job}`, {
+        onProgress: (p) => progress.push(p.percent),
+      });
+      equal(done.status, "COMPLETED", "status");
+      equal(progress, [0, 30, 70, 100], "progress");
+    },
+  },
+  {
+    name: "client: the price-list 503 envelope gives its code and retry-after",
+    async run(ctx) {
+      await ctx.control("config", { priceListDegraded: true });
+      const error = await rejection(
+        ctx.client({ retry: false }).put("/v3/pricelists/1/records", { json: [] }),
+      );
+      equal(
+        [error.status, error.problem.shape, error.problem.code],
+        [503, "envelope", "SERVICE_DEGRADED"],
+        "problem",
+      );
+      equal(error.problem.retryAfterMs, 30000, "retryAfterMs");
+    },
+  },
+);
 
 /** Runs every scenario (or those whose names include `only`), each after a reset of the emulator. */
 export async function runScenarios(lib, emulator, { only } = {}) {

@@ -349,3 +349,40 @@ test("waitForJob: a failed job throws with its errors; a job past the deadline i
   const late = await failure(client.waitForJob(await uploadTheme("slow.zip"), { timeout: 100 }));
   assert.equal(late.name, "TimeoutError");
 });
+
+test("createFetch({ throwHttpErrors: true }) throws an ApiError where fetch would resolve", async () => {
+  const { createFetch } = await import("../../pkg/dist/node.js");
+  const strict = createFetch({ throwHttpErrors: true, retry: false });
+  const error = await failure(
+    strict(`${store.apiBase}/v3/catalog/products/999999?secret=1`, {
+      headers: { "x-auth-token": ACCESS_TOKEN },
+    }),
+  );
+  assert.ok(isApiError(error));
+  assert.equal(error.status, 404);
+  assert.equal(error.problem.shape, "v3");
+  assert.ok(!error.message.includes("secret"), error.message);
+  const ok = await strict(`${store.apiBase}/v3/catalog/brands`, {
+    headers: { "x-auth-token": ACCESS_TOKEN },
+  });
+  assert.equal(ok.status, 200);
+  assert.throws(
+    () => createFetch({ throwHttpErrors: "yes" }),
+    /option `throwHttpErrors` must be true or false/,
+  );
+  assert.throws(() => createClient({ storeHash: "abc", throwHttpErrors: true }), /always throws ApiError/);
+});
+
+test("extend() makes a client with more options; headers merge and the first client is unchanged", async () => {
+  const tagged = client.extend({ headers: { "x-correlation-id": "job-7" }, retry: false });
+  await control("faults", {
+    method: "GET",
+    path: `/stores/${STORE_HASH}/v3/catalog/brands`,
+    steps: [{ status: 503 }],
+  });
+  const error = await failure(tagged.get("/v3/catalog/brands"));
+  assert.equal(error.attempts, 1, "retry: false applies");
+  const brands = await client.get("/v3/catalog/brands");
+  assert.ok(Array.isArray(brands), "the first client still retries");
+  assert.throws(() => client.extend("nope"), /extend: options must be an object/);
+});
