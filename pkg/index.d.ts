@@ -501,6 +501,17 @@ export interface CreateClientOptions extends Omit<CreateFetchOptions, "throwHttp
   storefrontUrl?: string;
   /** Headers sent with every call. */
   headers?: Record<string, string>;
+  /**
+   * `"revalidate"`: keep GET answers that carry `Last-Modified`, ask again with `If-Modified-Since`, and
+   * give the kept data when the server answers 304 (BigCommerce documents this, not ETags).
+   */
+  cache?: "revalidate";
+  /**
+   * How many answers a revalidating client keeps, the least recently used dropped first (bodies over
+   * 1 MiB are not kept).
+   * @default 100
+   */
+  cacheEntries?: number;
 }
 
 /** A job's progress after a poll. */

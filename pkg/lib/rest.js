@@ -14,7 +14,20 @@ import { describe, readOptions } from "./options.js";
 import { sleep } from "./signals.js";
 
 /** createClient's own options; the others are createFetch's. */
-const CLIENT_KEYS = ["storeHash", "accessToken", "baseUrl", "headers", "storefrontToken", "storefrontUrl"];
+const CLIENT_KEYS = [
+  "storeHash",
+  "accessToken",
+  "baseUrl",
+  "headers",
+  "storefrontToken",
+  "storefrontUrl",
+  "cache",
+  "cacheEntries",
+];
+
+/** The bodies a revalidating client keeps by default, and the longest one it keeps (characters). */
+const CACHE_ENTRIES = 100;
+const MAX_CACHED_BODY = 1024 * 1024;
 
 /** The largest error body kept on an `ApiError` (`body`), in characters: enough for any documented one. */
 const MAX_KEPT_BODY = 64 * 1024;
@@ -59,7 +72,19 @@ export function createClient(options) {
     );
   }
   const { policy, fetch, onRetry } = readOptions(rest, "createClient");
+  if (own.cache !== undefined && own.cache !== "revalidate") {
+    throw new TypeError(
+      `createClient: option \`cache\` must be "revalidate" or left out, got ${describe(own.cache)}`,
+    );
+  }
+  const entries = own.cacheEntries ?? CACHE_ENTRIES;
+  if (!(Number.isInteger(entries) && entries >= 1 && entries <= 100_000)) {
+    throw new TypeError(
+      `createClient: option \`cacheEntries\` must be a whole number from 1 to 100000, got ${describe(entries)}`,
+    );
+  }
   return new Client({
+    cache: own.cache === "revalidate" ? new Revalidation(entries) : undefined,
     options: { ...options },
     send: clientFetch(policy, fetch, onRetry),
     baseUrl,
@@ -71,13 +96,15 @@ export function createClient(options) {
 }
 
 export class Client {
+  #cache;
   #options;
   #send;
   #accessToken;
   #storefrontToken;
   #headers;
 
-  constructor({ options, send, baseUrl, storefrontUrl, headers, accessToken, storefrontToken }) {
+  constructor({ options, send, baseUrl, storefrontUrl, headers, accessToken, storefrontToken, cache }) {
+    this.#cache = cache;
     this.#options = options;
     this.#send = send;
     this.#accessToken = accessToken;
@@ -147,8 +174,16 @@ export class Client {
     }
     if (call.idempotencyKey !== undefined) headers.set("idempotency-key", call.idempotencyKey);
     const target = `${this.baseUrl}${where}${queryString(call.query)}`;
+    const cached = method === "GET" ? this.#cache?.get(target) : undefined;
+    if (cached !== undefined) headers.set("if-modified-since", cached.lastModified);
     const response = await this.#send(target, { method, headers, body, signal: call.signal });
-    return answer(response, method, where);
+    if (cached !== undefined && response.status === 304) {
+      this.#cache.touch(target, cached);
+      return withoutText(await answer(response, method, where, cached.text));
+    }
+    const result = await answer(response, method, where);
+    if (this.#cache !== undefined && method === "GET") this.#cache.keep(target, response, result.text);
+    return withoutText(result);
   }
 
   /**
@@ -281,20 +316,56 @@ export class Client {
   }
 }
 
-/** What a REST answer means: `{ status, data, meta, headers }`, or a thrown `ApiError`. */
-async function answer(response, method, where) {
-  const { status } = response;
-  const text = status === 204 || status === 304 ? "" : await response.text();
-  if (status === 204 || status === 304)
+/**
+ * GET answers kept for revalidation: by URL, the body and its `Last-Modified`, at most `limit` of them,
+ * the least recently used dropped first. BigCommerce documents `If-Modified-Since` (answered with a 304
+ * when nothing changed), not ETags.
+ */
+class Revalidation {
+  constructor(limit) {
+    this.limit = limit;
+    this.entries = new Map();
+  }
+
+  get(url) {
+    return this.entries.get(url);
+  }
+
+  /** Marks `entry` as just used. */
+  touch(url, entry) {
+    this.entries.delete(url);
+    this.entries.set(url, entry);
+  }
+
+  /** Keeps a 200's body when it says when it was last modified and is not too long to keep. */
+  keep(url, response, text) {
+    const lastModified = response.headers.get("last-modified");
+    this.entries.delete(url);
+    if (response.status !== 200 || !lastModified || typeof text !== "string" || text.length > MAX_CACHED_BODY)
+      return;
+    this.entries.set(url, { lastModified, text });
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value);
+  }
+}
+
+/**
+ * What a REST answer means: `{ status, data, meta, headers, text }`, or a thrown `ApiError`. `cachedText`
+ * is the body of the kept answer a 304 confirmed: it is read as that answer was (a 200).
+ */
+async function answer(response, method, where, cachedText) {
+  const status = cachedText === undefined ? response.status : 200;
+  if (status === 204 || status === 304) {
     return { status, data: null, meta: undefined, headers: response.headers };
+  }
+  const text = cachedText ?? (await response.text());
   const parsed = parseJson(text);
   const partial = status === 207 || (status === 422 && Array.isArray(parsed?.data) && parsed.data.length > 0);
-  if (response.ok && status !== 207) {
+  if (status >= 200 && status <= 299 && status !== 207) {
     const v3 = where.startsWith("/v3/") && isEnvelope(parsed);
     const data = v3 ? parsed.data : parsed === NOT_JSON ? text : parsed;
     const meta = v3 ? parsed.meta : undefined;
     if (meta !== undefined && typeof data === "object" && data !== null) metas.set(data, meta);
-    return { status, data, meta, headers: response.headers };
+    return { status, data, meta, headers: response.headers, text };
   }
   if (partial) {
     const read = core.partialResult(cutBody(text));
@@ -348,6 +419,11 @@ function graphqlError(response, read, parsed, text) {
     data: parsed?.data ?? null,
     body: text.length > MAX_KEPT_BODY ? text.slice(0, MAX_KEPT_BODY) : text,
   });
+}
+
+/** An answer as `request()` gives it: the body's text stays inside. */
+function withoutText({ status, data, meta, headers }) {
+  return { status, data, meta, headers };
 }
 
 /** A link from a listing's meta, when it is a string. */

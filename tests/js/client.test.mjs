@@ -386,3 +386,45 @@ test("extend() makes a client with more options; headers merge and the first cli
   assert.ok(Array.isArray(brands), "the first client still retries");
   assert.throws(() => client.extend("nope"), /extend: options must be an object/);
 });
+
+test("cache: 'revalidate' asks with If-Modified-Since; a 304 gives the kept data, a change the new", async () => {
+  const statuses = [];
+  const sent = [];
+  const recording = (input, init) => {
+    sent.push(new Headers(init?.headers).get("if-modified-since"));
+    return fetch(input, init).then((res) => {
+      statuses.push(res.status);
+      return res;
+    });
+  };
+  const options = {
+    storeHash: STORE_HASH,
+    accessToken: ACCESS_TOKEN,
+    baseUrl: store.apiBase,
+    fetch: recording,
+  };
+  const cached = createClient({ ...options, cache: "revalidate" });
+  const [product] = await client.get("/v3/catalog/products", { query: { limit: 1 } });
+  const path = `/v3/catalog/products/${product.id}`;
+  const first = await cached.get(path);
+  const again = await cached.get(path);
+  assert.deepEqual(again, first);
+  assert.notEqual(again, first, "a fresh copy: changing one does not change the other");
+  assert.deepEqual(statuses, [200, 304]);
+  assert.equal(sent[0], null);
+  assert.equal(typeof sent[1], "string");
+  await client.put(path, { json: { price: 99 } });
+  const changed = await cached.get(path);
+  assert.equal(changed.price, 99);
+  assert.deepEqual(statuses, [200, 304, 200]);
+
+  const small = createClient({ ...options, cache: "revalidate", cacheEntries: 1 });
+  statuses.length = 0;
+  const [a, b] = await client.get("/v3/catalog/products", { query: { limit: 2 } });
+  await small.get(`/v3/catalog/products/${a.id}`);
+  await small.get(`/v3/catalog/products/${b.id}`);
+  await small.get(`/v3/catalog/products/${a.id}`);
+  assert.deepEqual(statuses, [200, 200, 200], "one entry kept: the first was dropped");
+  assert.throws(() => createClient({ ...options, cache: "yes" }), /option `cache` must be "revalidate"/);
+  assert.throws(() => createClient({ ...options, cache: "revalidate", cacheEntries: 0 }), /cacheEntries/);
+});
