@@ -190,6 +190,16 @@ export interface RetryOptions {
    * @default 2000 (storefront), 300000 (background)
    */
   maxRetryAfterMs?: number;
+  /**
+   * Whether a failed connection (no response) is retried.
+   * @default true
+   */
+  networkErrors?: boolean;
+  /**
+   * Whether an attempt that ran out of `timeout` is retried.
+   * @default true
+   */
+  timeouts?: boolean;
 }
 
 // The runtime's fetch types are read off its own `fetch` instead of named (@types/node declares no

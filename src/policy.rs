@@ -253,6 +253,10 @@ pub struct RetryOptions {
     pub timeout: Option<f64>,
     /// `totalTimeout`: milliseconds for the whole call; `f64::INFINITY` turns it off.
     pub total_timeout: Option<f64>,
+    /// `retry.networkErrors`: whether a failed connection is retried.
+    pub network_errors: Option<bool>,
+    /// `retry.timeouts`: whether an attempt that ran out of time is retried.
+    pub timeouts: Option<bool>,
 }
 
 /// An option that cannot be used: it names the option as the user wrote it, what the option takes and
@@ -379,6 +383,12 @@ impl RetryConfig {
         if let Some(total) = options.total_timeout {
             config.total_timeout_ms = time_limit(total, "totalTimeout")?;
         }
+        if let Some(retry) = options.network_errors {
+            config.retry_network_errors = retry;
+        }
+        if let Some(retry) = options.timeouts {
+            config.retry_timeouts = retry;
+        }
         Ok(config)
     }
 
@@ -460,6 +470,22 @@ fn time_limit(value: f64, option: &'static str) -> Result<Option<u64>, ConfigErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_errors_and_timeouts_can_be_left_unretried() {
+        let options = RetryOptions {
+            network_errors: Some(false),
+            timeouts: Some(false),
+            ..RetryOptions::default()
+        };
+        let config = RetryConfig::from_options(&options).expect("valid");
+        assert!(!config.retry_network_errors && !config.retry_timeouts);
+        let config = RetryConfig::from_options(&RetryOptions::default()).expect("valid");
+        assert!(
+            config.retry_network_errors && config.retry_timeouts,
+            "both are retried by default"
+        );
+    }
 
     #[test]
     fn only_a_read_without_the_callers_signal_is_sent_for_a_sharing_host_to_share() {
@@ -631,8 +657,11 @@ mod tests {
             max_retry_after_ms: Some(0.0),
             timeout: Some(f64::INFINITY),
             total_timeout: Some(1_000.0),
+            network_errors: Some(false),
+            timeouts: None,
         };
         let config = RetryConfig::from_options(&options).unwrap();
+        assert!(!config.retry_network_errors && config.retry_timeouts);
         assert_eq!(config.limit, 3);
         assert_eq!(config.rate_limit_limit, 3);
         assert!(config.methods.contains("POST") && !config.methods.contains("PUT"));

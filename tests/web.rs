@@ -62,6 +62,8 @@ fn policy(options: RetryOptions) -> Result<Policy, JsValue> {
         options.total_timeout,
         None,
         None,
+        options.network_errors,
+        options.timeouts,
     )
 }
 

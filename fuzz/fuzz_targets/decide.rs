@@ -174,6 +174,8 @@ fn options(u: &mut Unstructured<'_>) -> Result<RetryOptions> {
         max_retry_after_ms: maybe(u, |u| number(u, 1 << 31))?,
         timeout: maybe(u, |u| number(u, 1 << 31))?,
         total_timeout: maybe(u, |u| number(u, 1 << 31))?,
+        network_errors: maybe(u, |u| u.arbitrary())?,
+        timeouts: maybe(u, |u| u.arbitrary())?,
     })
 }
 

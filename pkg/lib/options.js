@@ -19,7 +19,15 @@ const OPTION_KEYS = [
   "bufferBody",
   "throwHttpErrors",
 ];
-const RETRY_KEYS = ["limit", "methods", "statusCodes", "backoff", "maxRetryAfterMs"];
+const RETRY_KEYS = [
+  "limit",
+  "methods",
+  "statusCodes",
+  "backoff",
+  "maxRetryAfterMs",
+  "networkErrors",
+  "timeouts",
+];
 const BACKOFF_KEYS = ["baseMs", "maxMs", "jitter"];
 
 /** The longest list an option takes: 500 status codes exist, and 8 methods. */
@@ -74,6 +82,8 @@ function readFetchOptions(options) {
         timeLimit(top.totalTimeout, "totalTimeout"),
         names(top.credentialHeaders, "credentialHeaders", "a list of header names"),
         optional(top.bufferBody, "bufferBody", "a number of bytes", isNumber),
+        optional(fields.networkErrors, "retry.networkErrors", "true or false", isBoolean),
+        optional(fields.timeouts, "retry.timeouts", "true or false", isBoolean),
       ]),
   );
   return {

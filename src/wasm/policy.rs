@@ -40,6 +40,8 @@ impl Policy {
         total_timeout: Option<f64>,
         credential_headers: Option<String>,
         buffer_body: Option<f64>,
+        network_errors: Option<bool>,
+        timeouts: Option<bool>,
     ) -> Result<Policy, JsValue> {
         let options = RetryOptions {
             preset,
@@ -54,6 +56,8 @@ impl Policy {
             max_retry_after_ms,
             timeout,
             total_timeout,
+            network_errors,
+            timeouts,
         };
         let config = RetryConfig::from_options(&options).map_err(config_error)?;
         let credentials = CredentialHeaders::from_names(lines(credential_headers.as_deref().unwrap_or("")))

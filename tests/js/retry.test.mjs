@@ -435,3 +435,37 @@ test("an invalid request's error keeps none of the runtime's extra fields, where
   assert.equal(error.path, undefined);
   assert.equal(error.cause, undefined);
 });
+
+test("retry.networkErrors and retry.timeouts: false leave those failures unretried", async () => {
+  const refused = async () => {
+    throw new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
+  };
+  let calls = 0;
+  const counting = (...args) => {
+    calls += 1;
+    return refused(...args);
+  };
+  const noNetworkRetry = createFetch({ fetch: counting, retry: { networkErrors: false } });
+  await assert.rejects(noNetworkRetry("https://store.example/p"), { name: "NetworkError" });
+  assert.equal(calls, 1);
+  calls = 0;
+  await assert.rejects(
+    createFetch({ fetch: counting, retry: { backoff: { baseMs: 1, maxMs: 1 } } })("https://store.example/p"),
+  );
+  assert.equal(calls, 3, "retried by default");
+
+  let hung = 0;
+  const hanging = () => {
+    hung += 1;
+    return new Promise(() => {});
+  };
+  const noTimeoutRetry = createFetch({ fetch: hanging, timeout: 30, retry: { timeouts: false } });
+  await assert.rejects(noTimeoutRetry("https://store.example/p"), { name: "TimeoutError" });
+  assert.equal(hung, 1);
+  assert.throws(
+    () => createFetch({ retry: { timeouts: "no" } }),
+    /option `retry.timeouts` must be true or false/,
+  );
+});
