@@ -74,7 +74,8 @@ export type StopReason =
   | "unsafe_method"
   | "hint_exceeds_max"
   | "hint_past_deadline"
-  | "deadline";
+  | "deadline"
+  | "vetoed";
 
 /**
  * `"hidden"`: the response came from another origin and none of its rate-limit headers could be read, so
@@ -125,6 +126,11 @@ export interface TraceEntry {
   hintMs?: number;
   /** `"hidden"` when the response hid its rate-limit headers across origins (see {@link HintVisibility}). */
   hints?: HintVisibility;
+}
+
+/** What `shouldRetry` is asked about: the attempt's trace entry (the rules' decision) and the method. */
+export interface RetryContext extends TraceEntry {
+  method: string;
 }
 
 /** The retry history of a call. */
@@ -242,6 +248,16 @@ export interface CreateFetchOptions {
    */
   totalTimeout?: number | false;
   /** Called before each wait. A throw rejects the call with that error. */
+  /**
+   * Asked after each attempt the rules would retry, and after one they stopped only because the method
+   * is not safe to repeat (an unmarked POST or PATCH), with that attempt's trace entry and the method.
+   * Return `false` to stop (the reason becomes `"vetoed"`), `true` to allow such a write to be repeated
+   * (limits, deadlines and hints still apply), anything else to keep the rules' decision. May be async.
+   *
+   * @example
+   * createFetch({ shouldRetry: ({ status, method }) => (status === 503 && method === "POST" ? true : undefined) });
+   */
+  shouldRetry?: (context: RetryContext) => boolean | undefined | Promise<boolean | undefined>;
   onRetry?: (event: RetryEvent) => void;
   /**
    * Headers that carry credentials, besides the built-in `X-Auth-Token`, `X-Auth-Client`,

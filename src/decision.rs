@@ -93,6 +93,8 @@ pub enum StopReason {
     },
     /// The method may have taken effect and is not safe to repeat (POST or PATCH without a mark).
     UnsafeMethod,
+    /// The caller's `shouldRetry` said no to a retry the rules allowed.
+    Vetoed,
     /// The server asked for a wait longer than `max_retry_after_ms`.
     HintExceedsMax {
         /// The wait the server asked for.
@@ -122,13 +124,14 @@ pub enum StopReason {
 
 impl StopReason {
     /// A stable name for JavaScript: `"final"`, `"body_not_replayable"`, `"retry_limit"`, `"unsafe_method"`,
-    /// `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
+    /// `"vetoed"`, `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
     pub fn as_str(self) -> &'static str {
         match self {
             StopReason::Final => "final",
             StopReason::BodyNotReplayable => "body_not_replayable",
             StopReason::RetryLimit { .. } => "retry_limit",
             StopReason::UnsafeMethod => "unsafe_method",
+            StopReason::Vetoed => "vetoed",
             StopReason::HintExceedsMax { .. } => "hint_exceeds_max",
             StopReason::HintPastDeadline { .. } => "hint_past_deadline",
             StopReason::Deadline { .. } => "deadline",
@@ -161,6 +164,7 @@ impl StopReason {
             StopReason::UnsafeMethod => {
                 message.text("the method is not idempotent; mark the request idempotent to allow retries")
             }
+            StopReason::Vetoed => message.text("shouldRetry said not to retry"),
             StopReason::HintExceedsMax {
                 hint_ms,
                 source,

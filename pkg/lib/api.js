@@ -45,8 +45,8 @@ export function interpret(status) {
 /** A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. */
 export function createFetch(options) {
   core.assertReady("createFetch");
-  const { policy, fetch, onRetry, throwHttpErrors } = readOptions(options);
-  const send = clientFetch(policy, fetch, onRetry);
+  const { policy, fetch, onRetry, shouldRetry, throwHttpErrors } = readOptions(options);
+  const send = clientFetch(policy, fetch, onRetry, shouldRetry);
   if (throwHttpErrors !== true) return send;
   // For callers who want an ApiError rather than a Response with an error status (ky's default).
   return async function commerceFetch(input, init) {

@@ -30,7 +30,7 @@ function sharesReads(fetch) {
 }
 
 /** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
-export function clientFetch(policy, fetchOption, onRetry) {
+export function clientFetch(policy, fetchOption, onRetry, shouldRetry) {
   const shares = sharesReads(fetchOption);
   const client = {
     policy,
@@ -38,6 +38,7 @@ export function clientFetch(policy, fetchOption, onRetry) {
     // The global fetch is looked up per call: Next.js replaces it after modules load.
     sharesReads: fetchOption === undefined ? () => sharesReads(globalThis.fetch) : () => shares,
     onRetry,
+    shouldRetry,
     // The first attempt's time limit is the same for every call; later ones depend on the time spent.
     firstBudget: policy.attemptBudgetMs(0),
   };
@@ -79,6 +80,7 @@ async function run(client, input, init) {
         attempt.unlink();
         history ??= startHistory(policy, request, started);
         wait = history.afterFailure(outcome.timedOut, Date.now(), Math.random());
+        if (client.shouldRetry !== undefined) wait = await askCaller(client, request, history, wait);
         if (wait === undefined) throw failure(history, outcome);
       } else {
         const status = statusOf(outcome);
@@ -86,6 +88,7 @@ async function run(client, input, init) {
         history ??= startHistory(policy, request, started);
         const hints = core.hintValues(outcome.headers);
         wait = history.afterResponse(status, hints, isCrossOrigin(outcome), Date.now(), Math.random());
+        if (client.shouldRetry !== undefined) wait = await askCaller(client, request, history, wait);
         if (wait === undefined) {
           retryInfos.set(outcome, history.details());
           return outcome;
@@ -102,6 +105,24 @@ async function run(client, input, init) {
   } finally {
     history?.free();
   }
+}
+
+/**
+ * The caller's `shouldRetry` on the core's decision (`wait`, or `undefined` for a stop): asked when the
+ * core would retry, and when it stopped only because the method is not safe to repeat. `false` vetoes a
+ * retry; `true` allows such a write to be repeated (the core decides the wait, and may still stop);
+ * anything else leaves the decision as it is. Returns the wait, or `undefined` to stop.
+ */
+async function askCaller(client, request, history, wait) {
+  const entry = history.lastEntry();
+  if (wait === undefined && entry.reason !== "unsafe_method") return undefined;
+  const verdict = await client.shouldRetry({ ...entry, method: request.method });
+  if (verdict === false && wait !== undefined) {
+    history.veto();
+    return undefined;
+  }
+  if (verdict === true && wait === undefined) return history.allow(Date.now(), Math.random());
+  return wait;
 }
 
 /** How an attempt that got no response ended: timed out, or a failed connection. */

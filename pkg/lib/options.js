@@ -15,6 +15,7 @@ const OPTION_KEYS = [
   "timeout",
   "totalTimeout",
   "onRetry",
+  "shouldRetry",
   "credentialHeaders",
   "bufferBody",
   "throwHttpErrors",
@@ -90,6 +91,7 @@ function readFetchOptions(options) {
     policy,
     fetch: optional(top.fetch, "fetch", "a function", isFunction),
     onRetry: optional(top.onRetry, "onRetry", "a function", isFunction),
+    shouldRetry: optional(top.shouldRetry, "shouldRetry", "a function", isFunction),
     throwHttpErrors: optional(top.throwHttpErrors, "throwHttpErrors", "true or false", isBoolean),
   };
 }

@@ -71,7 +71,7 @@ export function createClient(options) {
       "createClient: option `throwHttpErrors` is createFetch's; a client always throws ApiError",
     );
   }
-  const { policy, fetch, onRetry } = readOptions(rest, "createClient");
+  const { policy, fetch, onRetry, shouldRetry } = readOptions(rest, "createClient");
   if (own.cache !== undefined && own.cache !== "revalidate") {
     throw new TypeError(
       `createClient: option \`cache\` must be "revalidate" or left out, got ${describe(own.cache)}`,
@@ -86,7 +86,7 @@ export function createClient(options) {
   return new Client({
     cache: own.cache === "revalidate" ? new Revalidation(entries) : undefined,
     options: { ...options },
-    send: clientFetch(policy, fetch, onRetry),
+    send: clientFetch(policy, fetch, onRetry, shouldRetry),
     baseUrl,
     storefrontUrl,
     headers: headerList(own.headers, "headers", "createClient"),

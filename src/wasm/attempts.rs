@@ -112,6 +112,52 @@ impl Attempts {
         self.record(outcome, now_ms, random)
     }
 
+    /// The caller's `shouldRetry` said no: the latest decision, a retry, becomes a stop (`"vetoed"`).
+    /// Nothing changes when the latest decision is a stop already.
+    pub fn veto(&mut self) {
+        if let Some(entry) = self.trace.last_mut() {
+            if matches!(entry.decision, RetryDecision::Retry { .. }) {
+                entry.decision = RetryDecision::Stop(StopReason::Vetoed);
+            }
+        }
+    }
+
+    /// The caller's `shouldRetry` allowed a retry that stopped only because the method is not safe to
+    /// repeat: the latest attempt is decided again as if the request were marked idempotent (the other
+    /// rules, limits and deadlines still hold). Returns the wait, or `undefined` when it still stops;
+    /// nothing changes when the latest decision is anything but that stop.
+    pub fn allow(&mut self, now_ms: f64, random: f64) -> Option<f64> {
+        let entry = self.trace.last()?;
+        if entry.decision != RetryDecision::Stop(StopReason::UnsafeMethod) {
+            return None;
+        }
+        let attempt = Attempt {
+            number: entry.attempt,
+            method: &self.method,
+            idempotent: true,
+            replayable: self.replayable,
+            outcome: entry.outcome,
+            elapsed_ms: elapsed_ms(self.started_ms, now_ms),
+            random,
+        };
+        let decision = decide(&attempt, &self.config);
+        if let Some(entry) = self.trace.last_mut() {
+            entry.decision = decision;
+        }
+        match decision {
+            RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
+            RetryDecision::Stop(_) => None,
+        }
+    }
+
+    /// The latest trace entry, as `retryInfo()` shows it: what `shouldRetry` is asked about.
+    #[wasm_bindgen(js_name = lastEntry)]
+    pub fn last_entry(&self) -> JsValue {
+        self.trace
+            .last()
+            .map_or(JsValue::UNDEFINED, |entry| trace_entry(entry).into())
+    }
+
     /// `{ attempt, delayMs, reason, status?, source, hints? }` for `onRetry`, after a decision to retry.
     #[wasm_bindgen(js_name = retryEvent)]
     pub fn retry_event(&self) -> JsValue {

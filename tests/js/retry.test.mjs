@@ -469,3 +469,81 @@ test("retry.networkErrors and retry.timeouts: false leave those failures unretri
     /option `retry.timeouts` must be true or false/,
   );
 });
+
+test("shouldRetry: false stops a retry the rules allowed; the reason is vetoed", async () => {
+  const asked = [];
+  const fetch = async () => new Response("busy", { status: 503 });
+  const res = await createFetch({
+    fetch,
+    shouldRetry: (context) => {
+      asked.push(context);
+      return false;
+    },
+  })("https://store.example/p");
+  assert.equal(res.status, 503);
+  assert.equal(retryInfo(res).reason, "vetoed");
+  assert.equal(retryInfo(res).attempts, 1);
+  assert.deepEqual(
+    asked.map((c) => [c.attempt, c.status, c.method, c.decision, c.reason]),
+    [[1, 503, "GET", "retry", "server_error"]],
+  );
+});
+
+test("shouldRetry: true repeats an unmarked POST, and only that stop can be lifted", async () => {
+  let calls = 0;
+  const fetch = async () => {
+    calls += 1;
+    return new Response(calls === 1 ? "busy" : "ok", { status: calls === 1 ? 503 : 200 });
+  };
+  const post = { method: "POST", body: "{}" };
+  const fast = { retry: { backoff: { baseMs: 1, maxMs: 1 } } };
+  const res = await createFetch({ ...fast, fetch, shouldRetry: async ({ method }) => method === "POST" })(
+    "https://store.example/p",
+    post,
+  );
+  assert.equal(res.status, 200);
+  assert.equal(calls, 2);
+  calls = 0;
+  const kept = await createFetch({ ...fast, fetch })("https://store.example/p", post);
+  assert.equal([kept.status, calls].join(), "503,1", "without shouldRetry a POST is not repeated");
+  calls = 0;
+  let asked = 0;
+  const limited = await createFetch({
+    fetch,
+    retry: 0,
+    shouldRetry: () => {
+      asked += 1;
+      return true;
+    },
+  })("https://store.example/p", post);
+  assert.equal(
+    [limited.status, calls, asked].join(),
+    "503,1,0",
+    "the retry limit is not lifted, nor asked about",
+  );
+});
+
+test("shouldRetry can veto a retry after a failed connection, and its throw rejects the call", async () => {
+  const refused = async () => {
+    throw new TypeError("fetch failed", {
+      cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+    });
+  };
+  const error = await createFetch({ fetch: refused, shouldRetry: () => false })(
+    "https://store.example/p",
+  ).catch((e) => e);
+  assert.equal(error.name, "NetworkError");
+  assert.equal(error.reason, "vetoed");
+  assert.equal(error.attempts, 1);
+  const boom = new Error("predicate bug");
+  await assert.rejects(
+    createFetch({
+      fetch: async () => new Response("", { status: 503 }),
+      shouldRetry: () => {
+        throw boom;
+      },
+    })("https://store.example/p"),
+    (e) => e === boom,
+  );
+  assert.throws(() => createFetch({ shouldRetry: true }), /option `shouldRetry` must be a function/);
+});
