@@ -403,6 +403,8 @@ export class ApiError extends Error implements CommerceFetchErrorFields {
   readonly fieldErrors: FieldError[];
   /** The body as it came, cut at 64 KiB. */
   readonly body: string;
+  /** For a batch refused with a 422 that names its items (`batch_errors`, `field_errors`): which failed. */
+  readonly failures?: BatchFailure[];
   readonly attempts: number;
   readonly reason: StopReason | undefined;
   readonly trace: TraceEntry[];

@@ -379,7 +379,12 @@ async function answer(response, method, where, cachedText) {
     });
     return { status, data: result, meta: result.meta, headers: response.headers };
   }
-  throw apiError(response, text, `${method} ${where}`);
+  const error = apiError(response, text, `${method} ${where}`);
+  // A batch refused whole (PUT /catalog/variants answers 422 `{ batch_errors }`): say which items failed.
+  if (status === 422 && (Array.isArray(parsed?.batch_errors) || parsed?.field_errors !== undefined)) {
+    error.failures = core.partialResult(cutBody(text)).failures;
+  }
+  throw error;
 }
 
 /**

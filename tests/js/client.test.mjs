@@ -428,3 +428,18 @@ test("cache: 'revalidate' asks with If-Modified-Since; a 304 gives the kept data
   assert.throws(() => createClient({ ...options, cache: "yes" }), /option `cache` must be "revalidate"/);
   assert.throws(() => createClient({ ...options, cache: "revalidate", cacheEntries: 0 }), /cacheEntries/);
 });
+
+test("a variants batch refused in part throws an ApiError that names the failed items", async () => {
+  const variants = await client.get("/v3/catalog/variants", { query: { limit: 2 } });
+  const error = await failure(
+    client.put("/v3/catalog/variants", {
+      json: [
+        { id: variants[0].id, price: 5 },
+        { id: variants[1].id, price: -5 },
+      ],
+    }),
+  );
+  assert.equal(error.status, 422);
+  assert.equal(error.failures.length, 1);
+  assert.equal(error.failures[0].key, String(variants[1].id));
+});
