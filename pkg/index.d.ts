@@ -280,6 +280,10 @@ export interface CreateFetchOptions {
    * status, instead of resolving with it as fetch does.
    * @default false
    */
+  /** Headers sent with every call; a call's own headers win. */
+  headers?: Record<string, string>;
+  /** Prefixed to a call's URL when it is a relative string, such as `"/v3/catalog/products"`. */
+  baseUrl?: string;
   throwHttpErrors?: boolean;
 }
 
@@ -311,7 +315,20 @@ export type CommerceFetch = (input: FetchInput, init?: CommerceRequestInit) => P
  *
  * @throws TypeError naming the option, when an option is invalid.
  */
-export function createFetch(options?: CreateFetchOptions): CommerceFetch;
+export function createFetch(options?: CreateFetchOptions): ExtendableFetch;
+
+/** What {@link createFetch} returns: a drop-in `fetch`, with `extend`. */
+export interface ExtendableFetch extends CommerceFetch {
+  /**
+   * Another fetch with these options over this one's (`headers` merged, the new ones winning).
+   *
+   * @example
+   * const api = createFetch({ baseUrl: `https://api.bigcommerce.com/stores/${hash}`, headers: { "X-Auth-Token": token } });
+   * const slow = api.extend({ preset: "background" });
+   * await slow("/v3/catalog/products");
+   */
+  extend(options: CreateFetchOptions): ExtendableFetch;
+}
 
 /** The retry history of a response returned after retries, or `undefined` when it needed none. */
 export function retryInfo(response: Response): RetryDetails | undefined;

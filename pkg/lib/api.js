@@ -42,13 +42,51 @@ export function interpret(status) {
   return core.interpret(status);
 }
 
-/** A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. */
+/**
+ * A `fetch` that retries as BigCommerce asks. Throws a `TypeError` naming any bad option. The function
+ * has `extend(options)`, which makes another with these options over the first's.
+ */
 export function createFetch(options) {
   core.assertReady("createFetch");
-  const { policy, fetch, onRetry, shouldRetry, throwHttpErrors } = readOptions(options);
-  const send = clientFetch(policy, fetch, onRetry, shouldRetry);
-  if (throwHttpErrors !== true) return send;
-  // For callers who want an ApiError rather than a Response with an error status (ky's default).
+  const read = readOptions(options);
+  let call = clientFetch(read.policy, read.fetch, read.onRetry, read.shouldRetry);
+  if (read.headers !== undefined || read.baseUrl !== undefined)
+    call = withDefaults(call, read.headers, read.baseUrl);
+  if (read.throwHttpErrors === true) call = throwing(call);
+  call.extend = (more) => createFetch(extended(options, more));
+  return call;
+}
+
+/** `options` with `more` over them, `headers` merged (the new ones win). */
+function extended(options, more) {
+  if (typeof more !== "object" || more === null || Array.isArray(more)) {
+    throw new TypeError(`extend: options must be an object, got ${describe(more)}`);
+  }
+  const merged = { ...options, ...more };
+  if (options?.headers !== undefined && more.headers !== undefined) {
+    merged.headers = { ...options.headers, ...more.headers };
+  }
+  return merged;
+}
+
+/** `send` with default headers (the call's own win) and a base URL for relative string inputs. */
+function withDefaults(send, headers, baseUrl) {
+  return function commerceFetch(input, init) {
+    let target = input;
+    if (baseUrl !== undefined && typeof input === "string" && !/^[a-z][a-z0-9+.-]*:|^\/\//i.test(input)) {
+      target = `${baseUrl}${input.startsWith("/") ? input : `/${input}`}`;
+    }
+    if (headers === undefined) return send(target, init);
+    const merged = new Headers(headers);
+    const own = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    if (own !== undefined && own !== null)
+      for (const [name, value] of new Headers(own)) merged.set(name, value);
+    return send(target, { ...init, headers: merged });
+  };
+}
+
+/** `send`, throwing an `ApiError` for a final response with an error status (ky's default). */
+function throwing(send) {
   return async function commerceFetch(input, init) {
     const response = await send(input, init);
     if (response.ok) return response;

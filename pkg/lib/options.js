@@ -19,6 +19,8 @@ const OPTION_KEYS = [
   "credentialHeaders",
   "bufferBody",
   "throwHttpErrors",
+  "headers",
+  "baseUrl",
 ];
 const RETRY_KEYS = [
   "limit",
@@ -93,6 +95,11 @@ function readFetchOptions(options) {
     onRetry: optional(top.onRetry, "onRetry", "a function", isFunction),
     shouldRetry: optional(top.shouldRetry, "shouldRetry", "a function", isFunction),
     throwHttpErrors: optional(top.throwHttpErrors, "throwHttpErrors", "true or false", isBoolean),
+    headers: optional(top.headers, "headers", "an object of header values (strings)", isHeaderObject),
+    baseUrl: optional(top.baseUrl, "baseUrl", "an http(s) URL without a query", isBaseUrl)?.replace(
+      /\/+$/,
+      "",
+    ),
   };
 }
 
@@ -175,6 +182,9 @@ const isNumber = (value) => typeof value === "number";
 const isString = (value) => typeof value === "string";
 const isFunction = (value) => typeof value === "function";
 const isBoolean = (value) => typeof value === "boolean";
+const isHeaderObject = (value) =>
+  isPlainObject(value) && Object.values(value).every((item) => typeof item === "string");
+const isBaseUrl = (value) => typeof value === "string" && /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(value);
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**

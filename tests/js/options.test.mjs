@@ -71,3 +71,37 @@ test("the returned function has fetch's shape", async () => {
   assert.ok(pending instanceof Promise);
   await assert.rejects(pending, { name: "NetworkError" });
 });
+
+test("headers and baseUrl: defaults under the call's own, relative strings resolved; extend() layers options", async () => {
+  const seen = [];
+  const fetch = async (input, init) => {
+    seen.push([String(input), Object.fromEntries(new Headers(init?.headers))]);
+    return new Response("ok");
+  };
+  const api = createFetch({
+    fetch,
+    baseUrl: "https://api.example/stores/abc/",
+    headers: { "x-auth-token": "t", accept: "application/json" },
+  });
+  await api("/v3/catalog/products", { headers: { accept: "text/plain" } });
+  await api("v2/orders");
+  await api("https://elsewhere.example/x");
+  const tagged = api.extend({ headers: { "x-correlation-id": "7" } });
+  await tagged("/v3/brands");
+  assert.deepEqual(seen, [
+    ["https://api.example/stores/abc/v3/catalog/products", { accept: "text/plain", "x-auth-token": "t" }],
+    ["https://api.example/stores/abc/v2/orders", { accept: "application/json", "x-auth-token": "t" }],
+    ["https://elsewhere.example/x", { accept: "application/json", "x-auth-token": "t" }],
+    [
+      "https://api.example/stores/abc/v3/brands",
+      { accept: "application/json", "x-auth-token": "t", "x-correlation-id": "7" },
+    ],
+  ]);
+  assert.equal(typeof createFetch().extend, "function");
+  assert.throws(() => createFetch({ baseUrl: "ftp://x" }), /option `baseUrl` must be an http\(s\) URL/);
+  assert.throws(
+    () => createFetch({ headers: { a: 1 } }),
+    /option `headers` must be an object of header values/,
+  );
+  assert.throws(() => api.extend(null), /extend: options must be an object/);
+});
