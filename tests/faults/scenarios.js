@@ -906,6 +906,60 @@ scenarios.push(
       equal(error.problem.retryAfterMs, 30000, "retryAfterMs");
     },
   },
+  {
+    name: "client: cache revalidate asks with If-Modified-Since and a 304 gives the kept data",
+    async run(ctx) {
+      const statuses = [];
+      const recording = (input, init) =>
+        fetch(input, init).then((res) => {
+          statuses.push(res.status);
+          return res;
+        });
+      const client = ctx.client({ cache: "revalidate", fetch: recording });
+      const [product] = await ctx.client().get("/v3/catalog/products", { query: { limit: 1 } });
+      const first = await client.get(`/v3/catalog/products/${product.id}`);
+      const again = await client.get(`/v3/catalog/products/${product.id}`);
+      equal(again, first, "kept data");
+      equal(statuses, [200, 304], "statuses");
+    },
+  },
+  {
+    name: "client: shouldRetry can veto a retry and allow an unmarked POST",
+    async run(ctx) {
+      await ctx.fault("/v3/catalog/brands", [{ status: 503 }]);
+      const vetoed = await rejection(ctx.client({ shouldRetry: () => false }).get("/v3/catalog/brands"));
+      equal([vetoed.status, vetoed.reason, vetoed.attempts], [503, "vetoed", 1], "vetoed");
+      await ctx.fault("/v3/catalog/brands", [{ status: 503 }], { method: "POST" });
+      const allowed = await ctx
+        .client({ shouldRetry: ({ method }) => method === "POST" })
+        .post("/v3/catalog/brands", { json: { name: "Allowed" } });
+      equal(allowed.name, "Allowed", "created");
+      const posts = (await ctx.requests("/v3/catalog/brands")).filter((r) => r.method === "POST");
+      equal(posts.length, 2, "POSTs sent");
+    },
+  },
+  {
+    name: "createFetch throwHttpErrors, baseUrl and headers: an ApiError instead of a 422 response",
+    async run(ctx) {
+      const api = ctx.lib.createFetch({
+        baseUrl: ctx.url(""),
+        headers: ctx.auth,
+        throwHttpErrors: true,
+        retry: false,
+      });
+      const ok = await api("/v3/catalog/brands");
+      equal(ok.status, 200, "status");
+      const error = await rejection(
+        api("/v3/catalog/products", {
+          method: "POST",
+          body: "{}",
+          headers: { "content-type": "application/json" },
+        }),
+      );
+      equal([error.name, error.status, error.problem.shape], ["ApiError", 422, "v3"], "error");
+      noTokens(ctx, error, "ApiError");
+    },
+  },
 );
 
 /** Runs every scenario (or those whose names include `only`), each after a reset of the emulator. */
