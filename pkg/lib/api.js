@@ -4,6 +4,7 @@ import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
 import { describe, readOptions } from "./options.js";
 import { hideRedirects } from "./request.js";
+import { apiError } from "./rest.js";
 
 export {
   ApiError,
@@ -20,8 +21,6 @@ export {
   TimeoutError,
 } from "./errors.js";
 export { createClient, metaOf } from "./rest.js";
-
-import { apiError } from "./rest.js";
 
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
 export function initSync(moduleOrBytes) {
