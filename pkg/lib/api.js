@@ -3,7 +3,7 @@
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
 import { describe, readOptions } from "./options.js";
-import { hideRedirects } from "./request.js";
+import { hideRedirects, isRequest, snapshot } from "./request.js";
 import { apiError } from "./rest.js";
 
 export {
@@ -76,11 +76,14 @@ function withDefaults(send, headers, baseUrl) {
       target = `${baseUrl}${input.startsWith("/") ? input : `/${input}`}`;
     }
     if (headers === undefined) return send(target, init);
+    // The init read once as fetch reads it (members on its prototype too), with the headers merged.
+    const copy = snapshot(init) ?? {};
     const merged = new Headers(headers);
-    const own = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    const own = copy.headers ?? (isRequest(input) ? input.headers : undefined);
     if (own !== undefined && own !== null)
       for (const [name, value] of new Headers(own)) merged.set(name, value);
-    return send(target, { ...init, headers: merged });
+    copy.headers = merged;
+    return send(target, copy);
   };
 }
 

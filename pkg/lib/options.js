@@ -184,7 +184,9 @@ const isFunction = (value) => typeof value === "function";
 const isBoolean = (value) => typeof value === "boolean";
 const isHeaderObject = (value) =>
   isPlainObject(value) && Object.values(value).every((item) => typeof item === "string");
-const isBaseUrl = (value) => typeof value === "string" && /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(value);
+/** An http(s) URL without a query or fragment: what a base URL may be (createFetch and createClient). */
+export const isBaseUrl = (value) =>
+  typeof value === "string" && /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(value);
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**

@@ -259,7 +259,7 @@ export class CallerRequest {
 }
 
 /** Whether `input` is a `Request`, also one from another realm or another fetch implementation. */
-function isRequest(input) {
+export function isRequest(input) {
   if (typeof Request === "function" && input instanceof Request) return true;
   return (
     typeof input === "object" &&
@@ -276,7 +276,7 @@ function isRequest(input) {
  * such as Next.js's `next` or Cloudflare's `cf`), and the members fetch reads through the prototype.
  * `undefined` when there is no init; anything else that is not an object is refused, as fetch does.
  */
-function snapshot(init) {
+export function snapshot(init) {
   if (init === undefined || init === null) return undefined;
   if (typeof init !== "object" && typeof init !== "function") {
     throw new TypeError(`commerce-fetch: init must be an object, got a ${typeof init}`);

@@ -10,7 +10,7 @@
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
 import { ApiError, GraphQLError, PartialResult, TimeoutError } from "./errors.js";
-import { describe, readOptions } from "./options.js";
+import { describe, isBaseUrl, readOptions } from "./options.js";
 import { sleep } from "./signals.js";
 
 /** createClient's own options; the others are createFetch's. */
@@ -159,10 +159,10 @@ export class Client {
     const call = readCall(options, method);
     if (this.baseUrl === undefined)
       throw new TypeError(`createClient: ${method} needs \`baseUrl\` or \`storeHash\``);
-    if (this.#accessToken === undefined) {
-      throw new TypeError(`createClient: ${method} ${restPath(path)} needs the \`accessToken\` option`);
-    }
     const where = restPath(path);
+    if (this.#accessToken === undefined) {
+      throw new TypeError(`createClient: ${method} ${where} needs the \`accessToken\` option`);
+    }
     const headers = new Headers(this.#headers);
     headers.set("accept", "application/json");
     for (const [name, value] of call.headers) headers.set(name, value);
@@ -300,12 +300,8 @@ export class Client {
     const text = await response.text();
     const complexity = Number(response.headers.get("x-bc-graphql-complexity") ?? Number.NaN);
     const meta = Number.isFinite(complexity) ? { complexity } : {};
-    let parsed;
-    try {
-      parsed = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+    const json = parseJson(text);
+    const parsed = json === NOT_JSON || json === null ? undefined : json;
     const read = core.graphqlErrors(cutBody(text));
     if (!response.ok || read.errors.length > 0 || parsed === undefined) {
       throw graphqlError(response, read, parsed, text);
@@ -551,7 +547,7 @@ function text(value, option, expected, what = "createClient") {
 
 function url(value, option) {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(value)) {
+  if (!isBaseUrl(value)) {
     throw new TypeError(
       `createClient: option \`${option}\` must be an http(s) URL without a query, got ${describe(value)}`,
     );

@@ -105,3 +105,14 @@ test("headers and baseUrl: defaults under the call's own, relative strings resol
   );
   assert.throws(() => api.extend(null), /extend: options must be an object/);
 });
+
+test("default headers keep an init read as fetch reads it: members on its prototype are not lost", async () => {
+  const seen = [];
+  const fetch = async (_input, init) => {
+    seen.push([init?.method, init?.body, new Headers(init?.headers).get("x-auth-token")]);
+    return new Response("ok");
+  };
+  const init = Object.create({ method: "POST", body: "{}" });
+  await createFetch({ fetch, headers: { "x-auth-token": "t" }, retry: false })("https://api.example/x", init);
+  assert.deepEqual(seen, [["POST", "{}", "t"]]);
+});
