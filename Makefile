@@ -57,15 +57,17 @@ pack: build
 	cd pkg && npm pack --silent --pack-destination ..
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib scripts www bench
+	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib tests/workerd scripts www bench
 	for setup in $(TYPE_SETUPS); do echo "tsc -p tests/types/$$setup"; node_modules/.bin/tsc -p tests/types/$$setup; done
 
-## The package's JavaScript API in Node, against a loopback server.
+## The package's JavaScript API in Node, against a loopback server; the suites whose server is the
+## emulator (tests/workerd/run.mjs lists them) in workerd too, with the package's workerd entry.
 JS_TESTS := tests/js/*.test.mjs tests/emulator/*.test.mjs
 NODE24 := .tools/node24/node_modules/.bin/node
 
 test-js: build
 	node --test $(JS_TESTS)
+	node tests/workerd/run.mjs
 
 ## The same suites in Node 24 LTS (from npm's node@24, which the smoke suite installs into .tools/).
 test-js-node24: test-smoke

@@ -21,12 +21,9 @@ import { themeRoute } from "./themes.mjs";
 
 export { problem } from "./responses.mjs";
 
-/** The store every route serves, and the credentials it accepts. */
-export const STORE_HASH = "abc123";
-export const ACCESS_TOKEN = "emulator-access-token";
-export const STOREFRONT_TOKEN = "emulator-storefront-token";
-/** The customer access token storefront GraphQL accepts in `X-Bc-Customer-Access-Token`. */
-export const CUSTOMER_ACCESS_TOKEN = "emulator-customer-access-token";
+import { ACCESS_TOKEN, CUSTOMER_ACCESS_TOKEN, STORE_HASH, STOREFRONT_TOKEN } from "./credentials.mjs";
+
+export { ACCESS_TOKEN, CUSTOMER_ACCESS_TOKEN, STORE_HASH, STOREFRONT_TOKEN } from "./credentials.mjs";
 
 /** BigCommerce's windows last 30 s; Standard and Plus plans allow 150 requests in each. */
 const WINDOW_MS = 30_000;

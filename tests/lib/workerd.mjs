@@ -8,10 +8,17 @@ import { basename, join } from "node:path";
  * Bundles `entry` into `outDir/worker.js` with wrangler's export conditions, every .wasm import (also
  * `?module`) kept as a module of its own, named by its content (wrangler's CompiledWasm rule: workerd
  * hands it over as a compiled WebAssembly.Module), and writes `outDir/config.capnp`. `alias` maps bare
- * specifiers to files; `esbuildOptions` are passed on (nodePaths, minify). Returns the bundle's input
- * files and the wasm module names.
+ * specifiers to files; `esbuildOptions` are passed on (nodePaths, minify); `compatibilityFlags` go into the
+ * config (`nodejs_compat` for the node: modules, which the bundle then leaves as imports). Returns the
+ * bundle's input files and the wasm module names.
  */
-export async function buildWorker({ entry, outDir, alias = {}, esbuildOptions = {} }) {
+export async function buildWorker({
+  entry,
+  outDir,
+  alias = {},
+  esbuildOptions = {},
+  compatibilityFlags = [],
+}) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const esbuild = await import("esbuild");
@@ -26,6 +33,7 @@ export async function buildWorker({ entry, outDir, alias = {}, esbuildOptions = 
     conditions: ["workerd", "worker", "browser"],
     logLevel: "error",
     metafile: true,
+    external: compatibilityFlags.includes("nodejs_compat") ? ["node:*"] : [],
     ...esbuildOptions,
     plugins: [
       {
@@ -67,6 +75,7 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [${modules.join(", ")}],
   compatibilityDate = "2026-01-01",
+  compatibilityFlags = [${compatibilityFlags.map((f) => JSON.stringify(f)).join(", ")}],
   globalOutbound = "net",
 );
 `,
