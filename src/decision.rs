@@ -319,6 +319,50 @@ pub fn decide(attempt: &Attempt<'_>, config: &RetryConfig) -> RetryDecision {
     }
 }
 
+/// What the caller's `shouldRetry` answered about a decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// `false`: do not retry.
+    Veto,
+    /// `true`: retry, even a write the rules would not repeat.
+    Allow,
+    /// Anything else: the decision stands.
+    Keep,
+}
+
+/// Whether the caller is asked about `decision`: about every retry (it may veto one), and about a
+/// stop made only because the method is not safe to repeat (it may allow that write to be repeated).
+/// Every other stop is final: a limit, a deadline or a hint too long is not the caller's to lift.
+pub fn asks_caller(decision: RetryDecision) -> bool {
+    matches!(
+        decision,
+        RetryDecision::Retry { .. } | RetryDecision::Stop(StopReason::UnsafeMethod)
+    )
+}
+
+/// The decision after the caller's `verdict` on `decision`, which [`decide`] made for `attempt`: a
+/// veto turns a retry into [`StopReason::Vetoed`]; an allowance decides the attempt again as if the
+/// request were marked idempotent, so the limits, deadlines and hints still hold; otherwise, and for
+/// a decision the caller is not asked about, `decision` stands.
+pub fn after_verdict(
+    decision: RetryDecision,
+    verdict: Verdict,
+    attempt: &Attempt<'_>,
+    config: &RetryConfig,
+) -> RetryDecision {
+    match (verdict, decision) {
+        (Verdict::Veto, RetryDecision::Retry { .. }) => RetryDecision::Stop(StopReason::Vetoed),
+        (Verdict::Allow, RetryDecision::Stop(StopReason::UnsafeMethod)) => {
+            let allowed = Attempt {
+                idempotent: true,
+                ..*attempt
+            };
+            decide(&allowed, config)
+        }
+        _ => decision,
+    }
+}
+
 /// Why the outcome would be retried, or `None` if it is final.
 fn retry_reason(outcome: &Outcome, config: &RetryConfig) -> Option<RetryReason> {
     match *outcome {

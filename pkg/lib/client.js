@@ -108,21 +108,14 @@ async function run(client, input, init) {
 }
 
 /**
- * The caller's `shouldRetry` on the core's decision (`wait`, or `undefined` for a stop): asked when the
- * core would retry, and when it stopped only because the method is not safe to repeat. `false` vetoes a
- * retry; `true` allows such a write to be repeated (the core decides the wait, and may still stop);
- * anything else leaves the decision as it is. Returns the wait, or `undefined` to stop.
+ * The caller's `shouldRetry` on the core's latest decision, when the core says it is asked (a retry, or
+ * a stop only because the method is not safe to repeat); the core applies the answer. Returns the wait,
+ * or `undefined` to stop.
  */
 async function askCaller(client, request, history, wait) {
-  const entry = history.lastEntry();
-  if (wait === undefined && entry.reason !== "unsafe_method") return undefined;
-  const verdict = await client.shouldRetry({ ...entry, method: request.method });
-  if (verdict === false && wait !== undefined) {
-    history.veto();
-    return undefined;
-  }
-  if (verdict === true && wait === undefined) return history.allow(Date.now(), Math.random());
-  return wait;
+  if (!history.asksCaller()) return wait;
+  const answer = await client.shouldRetry({ ...history.lastEntry(), method: request.method });
+  return history.verdict(answer, Date.now(), Math.random());
 }
 
 /** How an attempt that got no response ended: timed out, or a failed connection. */

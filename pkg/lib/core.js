@@ -304,17 +304,14 @@ export class CallHistory extends OnInstance {
     return this.record([timedOut, nowMs, random]);
   }
 
-  /** `shouldRetry` said no: the latest retry becomes a stop (`"vetoed"`). */
-  veto() {
-    this.record(["veto"]);
+  /** Whether `shouldRetry` is asked about the latest decision (the core says). */
+  asksCaller() {
+    return this.ask("asksCaller");
   }
 
-  /**
-   * `shouldRetry` allowed a retry that stopped only because the method is not safe to repeat: the wait,
-   * or `undefined` when the other rules still stop it.
-   */
-  allow(nowMs, random) {
-    return this.record(["allow", nowMs, random]);
+  /** `shouldRetry`'s answer applied to the latest decision: the wait, or `undefined` to stop. */
+  verdict(answer, nowMs, random) {
+    return this.record(["verdict", answer, nowMs, random]);
   }
 
   /** The latest trace entry (what `shouldRetry` is asked about). */
@@ -354,8 +351,7 @@ export class CallHistory extends OnInstance {
 }
 
 function apply(attempts, step) {
-  if (step[0] === "veto") return attempts.veto();
-  if (step[0] === "allow") return attempts.allow(step[1], step[2]);
+  if (step[0] === "verdict") return attempts.verdict(step[1], step[2], step[3]);
   if (step.length === 3) return attempts.afterFailure(step[0], step[1], step[2]);
   return attempts.afterResponse(step[0], step[1], step[2], step[3], step[4]);
 }

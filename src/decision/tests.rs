@@ -676,3 +676,102 @@ fn hints_hidden_by_cors_wait_by_backoff_as_absent_ones_do() {
         );
     }
 }
+
+/// `decide`, then the caller's verdict on it.
+fn with_verdict(attempt: &Attempt<'_>, verdict: Verdict) -> RetryDecision {
+    let config = config();
+    after_verdict(decide(attempt, &config), verdict, attempt, &config)
+}
+
+#[test]
+fn the_caller_is_asked_about_retries_and_unsafe_writes_only() {
+    assert!(asks_caller(retry(
+        100,
+        RetryReason::ServerError,
+        DelaySource::Backoff
+    )));
+    assert!(asks_caller(RetryDecision::Stop(StopReason::UnsafeMethod)));
+    for stop in [
+        StopReason::Final,
+        StopReason::BodyNotReplayable,
+        StopReason::RetryLimit { limit: 3 },
+        StopReason::Vetoed,
+        StopReason::Deadline {
+            delay_ms: 0,
+            remaining_ms: 0,
+        },
+    ] {
+        assert!(!asks_caller(RetryDecision::Stop(stop)), "{stop:?}");
+    }
+}
+
+#[test]
+fn a_veto_stops_a_retry_and_changes_no_stop() {
+    let busy = attempt(1, "GET", response(503, &[]));
+    assert_eq!(
+        with_verdict(&busy, Verdict::Veto),
+        RetryDecision::Stop(StopReason::Vetoed)
+    );
+    assert_eq!(
+        with_verdict(&busy, Verdict::Keep),
+        retry(100, RetryReason::ServerError, DelaySource::Backoff)
+    );
+    let last = attempt(4, "GET", response(503, &[]));
+    assert_eq!(
+        with_verdict(&last, Verdict::Veto),
+        RetryDecision::Stop(StopReason::RetryLimit { limit: 3 })
+    );
+}
+
+#[test]
+fn an_allowance_repeats_an_unmarked_write_as_if_it_were_marked() {
+    let post = attempt(2, "POST", response(503, &[]));
+    assert_eq!(
+        with_verdict(&post, Verdict::Keep),
+        RetryDecision::Stop(StopReason::UnsafeMethod)
+    );
+    assert_eq!(
+        with_verdict(&post, Verdict::Allow),
+        retry(200, RetryReason::ServerError, DelaySource::Backoff)
+    );
+    let marked = Attempt {
+        idempotent: true,
+        ..post
+    };
+    assert_eq!(with_verdict(&post, Verdict::Allow), decide(&marked, &config()));
+}
+
+#[test]
+fn an_allowance_lifts_no_limit_deadline_or_hint() {
+    let past_limit = attempt(4, "POST", response(503, &[]));
+    assert_eq!(
+        with_verdict(&past_limit, Verdict::Allow),
+        RetryDecision::Stop(StopReason::RetryLimit { limit: 3 })
+    );
+    let late = Attempt {
+        elapsed_ms: 9_950,
+        ..attempt(1, "POST", response(503, &[]))
+    };
+    assert!(matches!(
+        with_verdict(&late, Verdict::Allow),
+        RetryDecision::Stop(StopReason::Deadline { .. })
+    ));
+    let long_hint = attempt(1, "POST", response(503, &[("retry-after", "60")]));
+    assert!(matches!(
+        with_verdict(&long_hint, Verdict::Allow),
+        RetryDecision::Stop(StopReason::HintExceedsMax { .. })
+    ));
+    let stream = Attempt {
+        replayable: false,
+        ..attempt(1, "POST", response(503, &[]))
+    };
+    assert_eq!(
+        with_verdict(&stream, Verdict::Allow),
+        RetryDecision::Stop(StopReason::BodyNotReplayable)
+    );
+    let final_answer = attempt(1, "POST", response(400, &[]));
+    assert_eq!(
+        with_verdict(&final_answer, Verdict::Allow),
+        RetryDecision::Stop(StopReason::Final)
+    );
+}

@@ -9,7 +9,9 @@ use wasm_bindgen::prelude::*;
 
 use super::js::{lines, set};
 use super::policy::Policy;
-use crate::decision::{decide, Attempt, Outcome, RetryDecision, StopReason};
+use crate::decision::{
+    after_verdict, asks_caller, decide, Attempt, Outcome, RetryDecision, StopReason, Verdict,
+};
 use crate::hints::{HeaderSource, RateLimitHint, HIDDEN_HINTS_EXPLAINED, HINT_HEADERS};
 use crate::message::Message;
 use crate::policy::RetryConfig;
@@ -112,35 +114,34 @@ impl Attempts {
         self.record(outcome, now_ms, random)
     }
 
-    /// The caller's `shouldRetry` said no: the latest decision, a retry, becomes a stop (`"vetoed"`).
-    /// Nothing changes when the latest decision is a stop already.
-    pub fn veto(&mut self) {
-        if let Some(entry) = self.trace.last_mut() {
-            if matches!(entry.decision, RetryDecision::Retry { .. }) {
-                entry.decision = RetryDecision::Stop(StopReason::Vetoed);
-            }
-        }
+    /// Whether the caller's `shouldRetry` is asked about the latest decision (a retry, or a stop only
+    /// because the method is not safe to repeat).
+    #[wasm_bindgen(js_name = asksCaller)]
+    pub fn asks_caller(&self) -> bool {
+        self.trace.last().is_some_and(|entry| asks_caller(entry.decision))
     }
 
-    /// The caller's `shouldRetry` allowed a retry that stopped only because the method is not safe to
-    /// repeat: the latest attempt is decided again as if the request were marked idempotent (the other
-    /// rules, limits and deadlines still hold). Returns the wait, or `undefined` when it still stops;
-    /// nothing changes when the latest decision is anything but that stop.
-    pub fn allow(&mut self, now_ms: f64, random: f64) -> Option<f64> {
+    /// What `shouldRetry` answered about the latest decision: `false` vetoes a retry (`"vetoed"`);
+    /// `true` allows a write that stopped only because it is not safe to repeat, decided again as if
+    /// it were marked (the other rules, limits and deadlines still hold); any other value leaves the
+    /// decision. Returns the wait before the next attempt, or `undefined` to stop.
+    pub fn verdict(&mut self, verdict: &JsValue, now_ms: f64, random: f64) -> Option<f64> {
+        let verdict = match verdict.as_bool() {
+            Some(false) => Verdict::Veto,
+            Some(true) => Verdict::Allow,
+            None => Verdict::Keep,
+        };
         let entry = self.trace.last()?;
-        if entry.decision != RetryDecision::Stop(StopReason::UnsafeMethod) {
-            return None;
-        }
         let attempt = Attempt {
             number: entry.attempt,
             method: &self.method,
-            idempotent: true,
+            idempotent: self.idempotent,
             replayable: self.replayable,
             outcome: entry.outcome,
             elapsed_ms: elapsed_ms(self.started_ms, now_ms),
             random,
         };
-        let decision = decide(&attempt, &self.config);
+        let decision = after_verdict(entry.decision, verdict, &attempt, &self.config);
         if let Some(entry) = self.trace.last_mut() {
             entry.decision = decision;
         }
