@@ -28,18 +28,22 @@ pub enum ErrorKind {
     InvalidCustomerToken,
     /// `MISSING_CUSTOMER_ACCESS_TOKEN`: the query needs a logged-in customer.
     MissingCustomerToken,
+    /// A 401: the storefront token was refused (wrong, expired, or for another channel or origin).
+    /// An answer's kind only, never an error's.
+    Unauthorized,
     /// Any other error.
     Graphql,
 }
 
 impl ErrorKind {
     /// The name JavaScript sees: `"complexity"`, `"invalid_customer_token"`,
-    /// `"missing_customer_token"` or `"graphql"`.
+    /// `"missing_customer_token"`, `"unauthorized"` or `"graphql"`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Complexity => "complexity",
             ErrorKind::InvalidCustomerToken => "invalid_customer_token",
             ErrorKind::MissingCustomerToken => "missing_customer_token",
+            ErrorKind::Unauthorized => "unauthorized",
             ErrorKind::Graphql => "graphql",
         }
     }
@@ -133,6 +137,20 @@ pub fn graphql_errors(body: &str) -> GraphqlErrors {
         .find(|&kind| kind != ErrorKind::Graphql)
         .or(answer.errors.first().map(|_| ErrorKind::Graphql));
     answer
+}
+
+/// Whether a storefront answer with `status`, whose body `answer` read, fails the call, and as what
+/// kind; `None` when it gives its data. A 401 is [`ErrorKind::Unauthorized`]; any other status that is
+/// not 2xx, an answer with errors, and a body that is not a JSON object (`is_object`, from the caller,
+/// who parses the whole body for its data: the core reads at most [`json::MAX_BODY_BYTES`]) fail with
+/// the answer's kind ([`ErrorKind::Graphql`] when it names none). Errors beside data fail too: the
+/// data that came is kept on the error.
+pub fn failure(status: u16, answer: &GraphqlErrors, is_object: bool) -> Option<ErrorKind> {
+    if status == 401 {
+        return Some(ErrorKind::Unauthorized);
+    }
+    let fails = !(200..=299).contains(&status) || !answer.errors.is_empty() || !is_object;
+    fails.then(|| answer.kind.unwrap_or(ErrorKind::Graphql))
 }
 
 /// One error: `{message, path?, extensions?: {code}}`, or a bare message.

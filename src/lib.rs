@@ -24,6 +24,7 @@ pub mod policy;
 pub mod problem;
 pub mod redact;
 pub mod redirect;
+pub mod rest;
 pub mod status;
 
 #[cfg(target_arch = "wasm32")]

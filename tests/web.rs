@@ -9,8 +9,9 @@
 
 use commerce_fetch::hints::HINT_HEADERS;
 use commerce_fetch::wasm::{
-    fetch_failure, graphql_errors, hint_headers, interpret, is_read_only_graphql, max_body_bytes,
-    partial_result, problem, redact, redirect_step, Attempts, Policy,
+    fetch_failure, graphql_errors, hint_headers, interpret, is_read_only_graphql, job,
+    keeps_for_revalidation_js, max_body_bytes, problem, redact, redirect_step, rest_answer, rest_kind,
+    Attempts, Policy,
 };
 use commerce_fetch::RetryOptions;
 use js_sys::{Array, Reflect};
@@ -324,9 +325,11 @@ fn problem_gives_the_envelopes_code_as_text_and_its_wait() {
 }
 
 #[wasm_bindgen_test]
-fn partial_result_lists_failures_and_counts() {
+fn rest_answer_lists_a_partial_batchs_failures_and_counts() {
     let body = r#"{"data":[{"id":900}],"errors":[{"status":422,"title":"Partial failure","errors":{"1":"Unauthorized to delete"}}],"meta":{"total":2,"success":1,"failed":1}}"#;
-    let partial: JsValue = partial_result(body).into();
+    let partial: JsValue = rest_answer(422, "application/json", body).into();
+    assert_eq!(get(&partial, "partial").as_bool(), Some(true));
+    assert!(!has(&partial, "problem"));
     let failure = at(&partial, "failures", 0);
     assert_eq!(text(&failure, "key"), "1");
     assert_eq!(text(&failure, "message"), "Unauthorized to delete");
@@ -339,17 +342,48 @@ fn partial_result_lists_failures_and_counts() {
     assert!(!has(&partial, "unreadable"));
 
     let records = r#"{"batch_errors":[{"data":{"variant_id":325},"field_errors":{"price":"bad"}},{"data":{"sku":"S-1"},"field_errors":{"currency":"bad"}}]}"#;
-    let records: JsValue = partial_result(records).into();
+    let records: JsValue = rest_answer(422, "application/json", records).into();
+    assert_eq!(get(&records, "partial").as_bool(), Some(false));
+    assert_eq!(text(&get(&records, "problem"), "shape"), "json");
     assert_eq!(get(&at(&records, "failures", 0), "item").as_f64(), Some(325.0));
     assert_eq!(text(&at(&records, "failures", 1), "item"), "S-1");
     assert!(!has(&records, "counts"));
+
+    let plain: JsValue = rest_answer(404, "text/plain", "Not Found").into();
+    assert_eq!(get(&plain, "partial").as_bool(), Some(false));
+    assert!(!has(&plain, "failures"));
+    assert_eq!(text(&get(&plain, "problem"), "shape"), "text");
+    assert_eq!(
+        [204, 304, 200, 201, 207, 422, 503].map(rest_kind),
+        [0, 0, 1, 1, 2, 2, 2]
+    );
+    assert!(keeps_for_revalidation_js(
+        200,
+        "Wed, 21 Oct 2026 07:28:00 GMT",
+        10
+    ));
+    assert!(!keeps_for_revalidation_js(200, "", 10));
+}
+
+#[wasm_bindgen_test]
+fn job_reads_a_polls_state_percent_and_errors() {
+    let failed: JsValue =
+        job(r#"{"status":"FAILED","percent_complete":42.5,"errors":[{"message":"bad zip"}]}"#).into();
+    assert_eq!(get(&failed, "state").as_f64(), Some(2.0));
+    assert_eq!(text(&failed, "status"), "FAILED");
+    assert_eq!(get(&failed, "percent").as_f64(), Some(42.0));
+    assert_eq!(at(&failed, "messages", 0).as_string().as_deref(), Some("bad zip"));
+    let odd: JsValue = job("[").into();
+    assert_eq!(get(&odd, "state").as_f64(), Some(0.0));
+    assert!(!has(&odd, "percent"));
 }
 
 #[wasm_bindgen_test]
 fn graphql_errors_gives_kinds_paths_and_the_complexity() {
     let body = r#"{"data":{"site":null},"errors":[{"message":"The query is too complex as it has a complexity score of 12230 out of 10000.","path":["site","products",0],"extensions":{"code":"X"}}]}"#;
-    let answer: JsValue = graphql_errors(body).into();
+    let answer: JsValue = graphql_errors(200, body, true).into();
     assert_eq!(text(&answer, "kind"), "complexity");
+    assert_eq!(text(&answer, "failure"), "complexity");
     let complexity = get(&answer, "complexity");
     assert_eq!(get(&complexity, "cost").as_f64(), Some(12_230.0));
     assert_eq!(get(&complexity, "limit").as_f64(), Some(10_000.0));
@@ -361,9 +395,11 @@ fn graphql_errors_gives_kinds_paths_and_the_complexity() {
     assert_eq!(path.get(1).as_string().as_deref(), Some("products"));
     assert_eq!(path.get(2).as_f64(), Some(0.0));
 
-    let none: JsValue = graphql_errors(r#"{"data":{}}"#).into();
+    let none: JsValue = graphql_errors(200, r#"{"data":{}}"#, true).into();
     assert_eq!(Array::from(&get(&none, "errors")).length(), 0);
-    assert!(!has(&none, "kind") && !has(&none, "complexity"));
+    assert!(!has(&none, "kind") && !has(&none, "complexity") && !has(&none, "failure"));
+    let refused: JsValue = graphql_errors(401, "Unauthorized", false).into();
+    assert_eq!(text(&refused, "failure"), "unauthorized");
 }
 
 #[wasm_bindgen_test]
@@ -379,14 +415,17 @@ fn hostile_bodies_give_objects_and_never_trap() {
             "{}",
             &body[..body.len().min(20)]
         );
-        let partial: JsValue = partial_result(body).into();
+        let partial: JsValue = rest_answer(207, "application/json", body).into();
         assert!(Array::is_array(&get(&partial, "failures")));
-        let answer: JsValue = graphql_errors(body).into();
+        let answer: JsValue = graphql_errors(200, body, false).into();
         assert!(Array::is_array(&get(&answer, "errors")));
+        assert_eq!(text(&answer, "failure"), "graphql");
+        let job: JsValue = job(body).into();
+        assert_eq!(get(&job, "state").as_f64(), Some(0.0));
     }
     let cut: JsValue = problem(500, "", &huge).into();
     assert_eq!(text(&cut, "unreadable"), "truncated");
-    let deep: JsValue = partial_result(&deep).into();
+    let deep: JsValue = rest_answer(207, "", &deep).into();
     assert_eq!(text(&deep, "unreadable"), "too_deep");
     let odd: JsValue = problem(422, "", odd).into();
     assert_eq!(text(&odd, "title"), "\0\u{FFFD}");

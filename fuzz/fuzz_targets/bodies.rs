@@ -1,7 +1,7 @@
-//! `problem`, `partial` and `graphql_errors` on any body, with the JSON reader under them checked
-//! against `serde_json`.
+//! `problem`, `partial`, `graphql_errors`, `rest::read_answer` and `pages::read_job` on any body,
+//! with the JSON reader under them checked against `serde_json`.
 //!
-//! Each input is one body, read by all three, and by `problem` under each kind of `Content-Type`.
+//! Each input is one body, read by all of them, and by `problem` under each kind of `Content-Type`.
 //! The seeds in `fuzz/seeds/bodies/` are the shapes BigCommerce documents.
 //!
 //! Invariants, for every UTF-8 input:
@@ -16,14 +16,19 @@
 //!   lone surrogate in a string and a number beyond `f64`), numbers compared as `serde_json` reads
 //!   their text, and a repeated name counting as its last value in both;
 //! - a body that is not JSON is `unreadable` in `partial` and `graphql_errors`, and `problem` reads a
-//!   body that starts with `{` or `[` and is not JSON as text that says why.
+//!   body that starts with `{` or `[` and is not JSON as text that says why;
+//! - a 422 is partial exactly when `serde_json` reads a `data` list with an item at its top, and a
+//!   failed one names its items exactly when `batch_errors` is a list or `field_errors` is there;
+//! - a job's state is that of its `status` string as `serde_json` reads it, and its messages bounded.
 #![no_main]
 
 use commerce_fetch::body_text::{MAX_ITEMS, MAX_TEXT_BYTES};
 use commerce_fetch::graphql_errors::{graphql_errors, PathSegment, MAX_PATH};
 use commerce_fetch::json::{parse, Json, Kind, Unreadable};
+use commerce_fetch::pages::{read_job, JobState};
 use commerce_fetch::partial::{partial, ItemId};
 use commerce_fetch::problem::{problem, Code, Shape};
+use commerce_fetch::rest::{read_answer, AnswerKind};
 use libfuzzer_sys::fuzz_target;
 
 const CONTENT_TYPES: [&str; 5] = [
@@ -109,6 +114,49 @@ fn check_graphql(body: &str, json: &Result<Json<'_>, Unreadable>) {
     }
 }
 
+fn check_answer(body: &str) {
+    let top = serde_json::from_str::<serde_json::Value>(body).ok();
+    let object = top.as_ref().and_then(serde_json::Value::as_object);
+    let saved = object
+        .and_then(|o| o.get("data"))
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|items| !items.is_empty());
+    let names = object.is_some_and(|o| {
+        o.get("batch_errors").is_some_and(serde_json::Value::is_array) || o.contains_key("field_errors")
+    });
+    let answer = read_answer(422, "application/json", body);
+    // serde_json cannot build a few documents the reader reads (a lone surrogate, a huge number).
+    if top.is_some() || parse(body).is_err() {
+        let expected = if saved {
+            AnswerKind::Partial
+        } else {
+            AnswerKind::Failed
+        };
+        assert_eq!(answer.kind, expected, "{body:?}");
+        assert_eq!(answer.partial.is_some(), saved || names, "{body:?}");
+    }
+    assert_eq!(answer.problem.is_some(), answer.kind == AnswerKind::Failed);
+    assert_eq!(read_answer(207, "", body).kind, AnswerKind::Partial);
+    assert_eq!(read_answer(200, "", body).partial, None);
+}
+
+fn check_job(body: &str) {
+    let job = read_job(body);
+    bounded(&job.status);
+    assert!(job.messages.len() <= MAX_ITEMS);
+    job.messages.iter().for_each(|message| bounded(message));
+    assert!(job.percent.is_none_or(|percent| percent <= 100));
+    if let Ok(top) = serde_json::from_str::<serde_json::Value>(body) {
+        let status = top.get("status").and_then(serde_json::Value::as_str);
+        let expected = match status {
+            Some("COMPLETED") => JobState::Completed,
+            Some("FAILED") => JobState::Failed,
+            _ => JobState::Pending,
+        };
+        assert_eq!(job.state, expected, "{body:?}");
+    }
+}
+
 /// The value the reader sees, walked in full, as `serde_json` would build it; `None` where
 /// `serde_json` cannot build one (a number beyond `f64`).
 fn to_serde(value: Json<'_>) -> Option<serde_json::Value> {
@@ -156,4 +204,6 @@ fuzz_target!(|data: &[u8]| {
     }
     check_partial(body, &json);
     check_graphql(body, &json);
+    check_answer(body);
+    check_job(body);
 });

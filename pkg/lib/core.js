@@ -128,14 +128,30 @@ export function problem(status, contentType, body) {
   return call("problem", status, cut(contentType), body);
 }
 
-/** The failures a partial answer names: `{ failures: [{ key, message, status?, title? }], counts? }`. */
-export function partialResult(body) {
-  return call("partialResult", body);
+/** What a REST answer with `status` is by its status: 0 nothing to read, 1 data, 2 read by restAnswer. */
+export function restKind(status) {
+  return call("restKind", status);
 }
 
-/** A GraphQL answer's errors: `{ kind, errors: [{ message, path, code? }], complexity?, … }`. */
-export function graphqlErrors(body) {
-  return call("graphqlErrors", body);
+/**
+ * What a REST answer that is not plain data says (src/rest.rs): `{ partial, failures?, counts?,
+ * problem? }`. `body` is already cut to `maxBodyBytes()`.
+ */
+export function restAnswer(status, contentType, body) {
+  return call("restAnswer", status, cut(contentType), body);
+}
+
+/** Whether a revalidating client keeps this answer to ask about it with `If-Modified-Since`. */
+export function keepsForRevalidation(status, lastModified, length) {
+  return call("keepsForRevalidation", status, cut(lastModified), length);
+}
+
+/**
+ * A GraphQL answer's errors and whether they fail the call: `{ kind?, failure?, errors: [{ message, path,
+ * code? }], complexity?, … }`. `isObject`: the whole body parsed as a JSON object.
+ */
+export function graphqlErrors(status, body, isObject) {
+  return call("graphqlErrors", status, body, isObject);
 }
 
 /** The query of a listing's next page (without `?`), or `undefined` when it is over. */
@@ -143,9 +159,9 @@ export function nextPage(next, current, items) {
   return call("nextPage", cut(next, MAX_MESSAGE), cut(current, MAX_MESSAGE), items);
 }
 
-/** What a job's status says: 0 not yet, 1 completed, 2 failed. */
-export function jobState(status) {
-  return call("jobState", cut(status));
+/** What a poll of a job says (its JSON text): `{ state: 0 not yet, 1 completed, 2 failed, status, percent?, messages }`. */
+export function job(body) {
+  return call("job", body);
 }
 
 /** The wait before the next poll of a job, or `undefined` when it would come after the deadline. */

@@ -25,9 +25,8 @@ const CLIENT_KEYS = [
   "cacheEntries",
 ];
 
-/** The bodies a revalidating client keeps by default, and the longest one it keeps (characters). */
+/** The bodies a revalidating client keeps by default (the core says which it keeps). */
 const CACHE_ENTRIES = 100;
-const MAX_CACHED_BODY = 1024 * 1024;
 
 /** The largest error body kept on an `ApiError` (`body`), in characters: enough for any documented one. */
 const MAX_KEPT_BODY = 64 * 1024;
@@ -229,31 +228,23 @@ export class Client {
     const started = Date.now();
     for (let poll = 0; ; poll += 1) {
       const { data } = await this.request("GET", path, { ...options, signal });
-      const job = typeof data === "object" && data !== null ? data : {};
-      const status = typeof job.status === "string" ? job.status : "";
-      const percent = Number.isFinite(job.percent_complete) ? job.percent_complete : undefined;
-      onProgress?.({ status, percent, poll: poll + 1 });
-      const state = core.jobState(status);
-      if (state === 1) return job;
-      if (state === 2) {
-        const errors = Array.isArray(job.errors) ? job.errors : [];
+      const body = JSON.stringify(data) ?? "";
+      const job = core.job(cutBody(body));
+      onProgress?.({ status: job.status, percent: job.percent, poll: poll + 1 });
+      if (job.state === 1) return data;
+      if (job.state === 2) {
         throw new ApiError(`job at ${restPath(path)} FAILED`, {
           status: 200,
           info: core.interpret(200),
-          problem: {
-            shape: "json",
-            title: "job failed",
-            fieldErrors: [],
-            messages: errors.map(jobErrorText),
-          },
-          body: JSON.stringify(job).slice(0, MAX_KEPT_BODY),
+          problem: { shape: "json", title: "job failed", fieldErrors: [], messages: job.messages },
+          body: body.slice(0, MAX_KEPT_BODY),
           attempts: poll + 1,
         });
       }
       const wait = core.pollDelayMs(poll, Date.now() - started, timeout, Math.random());
       if (wait === undefined) {
         throw new TimeoutError(
-          `job at ${restPath(path)} was still ${status || "not done"} after ${Date.now() - started} ms`,
+          `job at ${restPath(path)} was still ${job.status || "not done"} after ${Date.now() - started} ms`,
           {
             attempts: poll + 1,
             reason: "deadline",
@@ -300,12 +291,10 @@ export class Client {
     const text = await response.text();
     const complexity = Number(response.headers.get("x-bc-graphql-complexity") ?? Number.NaN);
     const meta = Number.isFinite(complexity) ? { complexity } : {};
-    const json = parseJson(text);
-    const parsed = json === NOT_JSON || json === null ? undefined : json;
-    const read = core.graphqlErrors(cutBody(text));
-    if (!response.ok || read.errors.length > 0 || parsed === undefined) {
-      throw graphqlError(response, read, parsed, text);
-    }
+    const parsed = parseJson(text);
+    const isObject = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+    const read = core.graphqlErrors(response.status, cutBody(text), isObject);
+    if (read.failure !== undefined) throw graphqlError(response, read, isObject ? parsed : null, text);
     const data = parsed.data ?? null;
     if (typeof data === "object" && data !== null) metas.set(data, meta);
     return data;
@@ -333,11 +322,11 @@ class Revalidation {
     this.entries.set(url, entry);
   }
 
-  /** Keeps a 200's body when it says when it was last modified and is not too long to keep. */
+  /** Keeps an answer's body when the core says (a 200 that says when it was last modified, not too long). */
   keep(url, response, text) {
-    const lastModified = response.headers.get("last-modified");
+    const lastModified = response.headers.get("last-modified") ?? "";
     this.entries.delete(url);
-    if (response.status !== 200 || !lastModified || typeof text !== "string" || text.length > MAX_CACHED_BODY)
+    if (typeof text !== "string" || !core.keepsForRevalidation(response.status, lastModified, text.length))
       return;
     this.entries.set(url, { lastModified, text });
     if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value);
@@ -345,52 +334,50 @@ class Revalidation {
 }
 
 /**
- * What a REST answer means: `{ status, data, meta, headers, text }`, or a thrown `ApiError`. `cachedText`
- * is the body of the kept answer a 304 confirmed: it is read as that answer was (a 200).
+ * What a REST answer means: `{ status, data, meta, headers, text }`, or a thrown `ApiError`. The core
+ * says which (src/rest.rs); the data is parsed here. `cachedText` is the body of the kept answer a 304
+ * confirmed: it is read as that answer was (a 200).
  */
 async function answer(response, method, where, cachedText) {
   const status = cachedText === undefined ? response.status : 200;
-  if (status === 204 || status === 304) {
-    return { status, data: null, meta: undefined, headers: response.headers };
-  }
+  const kind = core.restKind(status);
+  if (kind === 0) return { status, data: null, meta: undefined, headers: response.headers };
   const text = cachedText ?? (await response.text());
-  const parsed = parseJson(text);
-  const partial = status === 207 || (status === 422 && Array.isArray(parsed?.data) && parsed.data.length > 0);
-  if (status >= 200 && status <= 299 && status !== 207) {
+  if (kind === 1) {
+    const parsed = parseJson(text);
     const v3 = where.startsWith("/v3/") && isEnvelope(parsed);
     const data = v3 ? parsed.data : parsed === NOT_JSON ? text : parsed;
     const meta = v3 ? parsed.meta : undefined;
     if (meta !== undefined && typeof data === "object" && data !== null) metas.set(data, meta);
     return { status, data, meta, headers: response.headers, text };
   }
-  if (partial) {
-    const read = core.partialResult(cutBody(text));
-    const data = isEnvelope(parsed) ? parsed.data : [];
+  const read = core.restAnswer(status, response.headers.get("content-type") ?? "", cutBody(text));
+  if (read.partial) {
+    const parsed = parseJson(text);
+    const envelope = isEnvelope(parsed);
     const result = new PartialResult({
       status,
-      data: Array.isArray(data) ? data : [],
+      data: envelope && Array.isArray(parsed.data) ? parsed.data : [],
       failures: read.failures,
       counts: read.counts,
-      meta: isEnvelope(parsed) ? parsed.meta : undefined,
+      meta: envelope ? parsed.meta : undefined,
     });
     return { status, data: result, meta: result.meta, headers: response.headers };
   }
-  const error = apiError(response, text, `${method} ${where}`);
-  // A batch refused whole (PUT /catalog/variants answers 422 `{ batch_errors }`): say which items failed.
-  if (status === 422 && (Array.isArray(parsed?.batch_errors) || parsed?.field_errors !== undefined)) {
-    error.failures = core.partialResult(cutBody(text)).failures;
-  }
+  const error = apiError(response, text, `${method} ${where}`, read.problem);
+  // A batch refused whole (PUT /catalog/variants answers 422 `{ batch_errors }`): the items that failed.
+  if (read.failures !== undefined) error.failures = read.failures;
   throw error;
 }
 
 /**
  * The `ApiError` for `response` (an error status) whose body is `text`: the core reads the body into a
- * problem. `label` names the call in the message, such as `GET /v3/catalog/products`.
+ * problem, unless it has been read. `label` names the call in the message, such as
+ * `GET /v3/catalog/products`.
  */
-export function apiError(response, text, label) {
+export function apiError(response, text, label, read) {
   const { status } = response;
-  const contentType = response.headers.get("content-type") ?? "";
-  const problem = core.problem(status, contentType, cutBody(text));
+  const problem = read ?? core.problem(status, response.headers.get("content-type") ?? "", cutBody(text));
   const info = core.interpret(status);
   const title = problem.title ? `: ${problem.title}` : "";
   const details = retryInfos.get(response);
@@ -409,7 +396,7 @@ function graphqlError(response, read, parsed, text) {
   const first = read.errors[0]?.message;
   const status = response.status;
   const what = first ?? (response.ok ? "an answer that is not GraphQL JSON" : `${status}`);
-  const kind = status === 401 ? "unauthorized" : (read.kind ?? "graphql");
+  const kind = read.failure;
   return new GraphQLError(`GraphQL ${kind === "graphql" ? "error" : kind}: ${what}`, {
     ...details,
     attempts: details?.attempts ?? 1,
@@ -429,13 +416,6 @@ function withoutText({ status, data, meta, headers }) {
 
 /** A link from a listing's meta, when it is a string. */
 const textLink = (link) => (typeof link === "string" ? link : "");
-
-/** A job error's words: a string, or its `message`/`title`, or nothing. */
-function jobErrorText(error) {
-  if (typeof error === "string") return error.slice(0, 1000);
-  const text = error?.message ?? error?.title ?? error?.error;
-  return typeof text === "string" ? text.slice(0, 1000) : "";
-}
 
 const NOT_JSON = Symbol("not JSON");
 

@@ -225,6 +225,57 @@ fn a_large_data_object_is_skipped_to_reach_the_errors_after_it() {
     assert_eq!(answer.errors[0].message, "late");
 }
 
+/// Whether the answer fails, the body's being an object read as `JSON.parse` would.
+fn fails(status: u16, body: &str) -> Option<ErrorKind> {
+    let is_object = json::parse(body).is_ok_and(|root| root.kind() == Kind::Object);
+    failure(status, &graphql_errors(body), is_object)
+}
+
+#[test]
+fn a_401_fails_as_unauthorized_whatever_its_body() {
+    for body in ["", "Unauthorized", r#"{"data":{"site":{}}}"#] {
+        assert_eq!(fails(401, body), Some(ErrorKind::Unauthorized), "{body}");
+    }
+}
+
+#[test]
+fn data_without_errors_is_the_answer_and_anything_else_fails() {
+    let ok = r#"{"data":{"site":{"products":{"edges":[]}}}}"#;
+    assert_eq!(fails(200, ok), None);
+    assert_eq!(fails(200, r#"{"data":null}"#), None);
+    assert_eq!(fails(503, ok), Some(ErrorKind::Graphql), "an HTTP error");
+    for body in ["", "null", "[1]", "<html>", r#"{"data":"#] {
+        assert_eq!(
+            fails(200, body),
+            Some(ErrorKind::Graphql),
+            "not an answer: {body:?}"
+        );
+    }
+    let token = r#"{"data":{"customer":null},"errors":[{"message":"log in","extensions":{"code":"MISSING_CUSTOMER_ACCESS_TOKEN"}}]}"#;
+    assert_eq!(
+        fails(200, token),
+        Some(ErrorKind::MissingCustomerToken),
+        "errors beside data fail"
+    );
+    let complex = r#"{"errors":[{"message":"The query is too complex as it has a complexity score of 12230 out of 10000."}]}"#;
+    assert_eq!(
+        fails(400, complex),
+        Some(ErrorKind::Complexity),
+        "an HTTP error keeps the kind its errors name"
+    );
+}
+
+#[test]
+fn an_answer_too_long_for_the_core_is_the_callers_to_judge() {
+    let mut long = String::from(r#"{"data":{"text":""#);
+    long.push_str(&"x".repeat(json::MAX_BODY_BYTES));
+    long.push_str(r#""}}"#);
+    let answer = graphql_errors(&long);
+    assert_eq!(answer.unreadable, Some(Unreadable::Truncated));
+    assert_eq!(failure(200, &answer, true), None, "parsed whole, it is data");
+    assert_eq!(failure(200, &answer, false), Some(ErrorKind::Graphql));
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use proptest::prelude::*;

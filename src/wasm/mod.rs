@@ -23,8 +23,11 @@ mod runtime;
 mod status;
 
 pub use attempts::{hint_headers, Attempts};
-pub use bodies::{graphql_errors, max_body_bytes, partial_result, problem};
+pub use bodies::{
+    graphql_errors, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer, rest_kind,
+};
 pub use checks::{fetch_failure, is_read_only_graphql, redact};
+pub use pages::job;
 pub use policy::Policy;
 pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};
 pub use status::interpret;
