@@ -2,7 +2,7 @@
 
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
-import { describe, readOptions } from "./options.js";
+import { describe, extendOptions, readOptions } from "./options.js";
 import { hideRedirects, isRequest, snapshot } from "./request.js";
 import { apiError } from "./rest.js";
 
@@ -52,20 +52,8 @@ export function createFetch(options) {
   if (read.headers !== undefined || read.baseUrl !== undefined)
     call = withDefaults(call, read.headers, read.baseUrl);
   if (read.throwHttpErrors === true) call = throwing(call);
-  call.extend = (more) => createFetch(extended(options, more));
+  call.extend = (more) => createFetch(extendOptions(options, more));
   return call;
-}
-
-/** `options` with `more` over them, `headers` merged (the new ones win). */
-function extended(options, more) {
-  if (typeof more !== "object" || more === null || Array.isArray(more)) {
-    throw new TypeError(`extend: options must be an object, got ${describe(more)}`);
-  }
-  const merged = { ...options, ...more };
-  if (options?.headers !== undefined && more.headers !== undefined) {
-    merged.headers = { ...options.headers, ...more.headers };
-  }
-  return merged;
 }
 
 /** `send` with default headers (the call's own win) and a base URL for relative string inputs. */

@@ -190,6 +190,31 @@ export const isBaseUrl = (value) =>
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
+ * `options` with `more` over them, for `extend()` (createFetch's and createClient's): `headers` merged by
+ * name in any case, the new ones winning; anything else replaced. What comes out is checked as any
+ * options are, so a bad header value is named there.
+ */
+export function extendOptions(options, more) {
+  if (!isPlainObject(more)) throw new TypeError(`extend: options must be an object, got ${describe(more)}`);
+  const merged = { ...options, ...more };
+  const before = headerEntries(options?.headers);
+  const after = headerEntries(more.headers);
+  if (before !== undefined && after !== undefined) merged.headers = Object.fromEntries([...before, ...after]);
+  return merged;
+}
+
+/** `[name, value]` pairs of a headers option (a `Headers` or a plain object), names in lower case. */
+function headerEntries(headers) {
+  if (isHeadersLike(headers)) return [...new Headers(headers)];
+  if (!isPlainObject(headers)) return undefined;
+  return Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]);
+}
+
+/** A `Headers` (from any realm or polyfill): an object with `entries` that is not a plain object. */
+export const isHeadersLike = (value) =>
+  typeof value?.entries === "function" && !(typeof value === "object" && value.constructor === Object);
+
+/**
  * A short description of a value for error messages: strings quoted and cut, numbers as written, anything
  * else by its type, so that no object contents (and no credential) reach a message.
  */

@@ -10,7 +10,7 @@
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
 import { ApiError, GraphQLError, PartialResult, TimeoutError } from "./errors.js";
-import { describe, isBaseUrl, readOptions } from "./options.js";
+import { describe, extendOptions, isBaseUrl, isHeadersLike, readOptions } from "./options.js";
 import { sleep } from "./signals.js";
 
 /** createClient's own options; the others are createFetch's. */
@@ -120,17 +120,7 @@ export class Client {
    * else replaces. This client is unchanged.
    */
   extend(options) {
-    if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new TypeError(`extend: options must be an object, got ${describe(options)}`);
-    }
-    const merged = { ...this.#options, ...options };
-    if (this.#options.headers !== undefined && options.headers !== undefined) {
-      merged.headers = Object.fromEntries([
-        ...headerList(this.#options.headers, "headers", "extend"),
-        ...headerList(options.headers, "headers", "extend"),
-      ]);
-    }
-    return createClient(merged);
+    return createClient(extendOptions(this.#options, options));
   }
 
   get(path, options) {
@@ -162,16 +152,13 @@ export class Client {
     if (this.#accessToken === undefined) {
       throw new TypeError(`createClient: ${method} ${where} needs the \`accessToken\` option`);
     }
-    const headers = new Headers(this.#headers);
-    headers.set("accept", "application/json");
-    for (const [name, value] of call.headers) headers.set(name, value);
-    headers.set("x-auth-token", this.#accessToken);
-    let body = call.body;
-    if (call.json !== undefined) {
-      body = JSON.stringify(call.json);
-      headers.set("content-type", "application/json");
-    }
-    if (call.idempotencyKey !== undefined) headers.set("idempotency-key", call.idempotencyKey);
+    const json = call.json !== undefined;
+    const headers = callHeaders(this.#headers, call.headers, [
+      ["x-auth-token", this.#accessToken],
+      json && ["content-type", "application/json"],
+      call.idempotencyKey !== undefined && ["idempotency-key", call.idempotencyKey],
+    ]);
+    const body = json ? JSON.stringify(call.json) : call.body;
     const target = `${this.baseUrl}${where}${queryString(call.query)}`;
     const cached = method === "GET" ? this.#cache?.get(target) : undefined;
     if (cached !== undefined) headers.set("if-modified-since", cached.lastModified);
@@ -274,14 +261,11 @@ export class Client {
       throw new TypeError("createClient: graphql needs `storefrontUrl` or `storeHash`");
     if (this.#storefrontToken === undefined)
       throw new TypeError("createClient: graphql needs the `storefrontToken` option");
-    const headers = new Headers(this.#headers);
-    for (const [name, value] of call.headers) headers.set(name, value);
-    headers.set("accept", "application/json");
-    headers.set("content-type", "application/json");
-    headers.set("authorization", `Bearer ${this.#storefrontToken}`);
-    if (call.customerAccessToken !== undefined) {
-      headers.set("x-bc-customer-access-token", call.customerAccessToken);
-    }
+    const headers = callHeaders(this.#headers, call.headers, [
+      ["content-type", "application/json"],
+      ["authorization", `Bearer ${this.#storefrontToken}`],
+      call.customerAccessToken !== undefined && ["x-bc-customer-access-token", call.customerAccessToken],
+    ]);
     const response = await this.#send(this.storefrontUrl, {
       method: "POST",
       headers,
@@ -495,12 +479,22 @@ function readCall(options, what, extra = []) {
   };
 }
 
+/**
+ * A call's headers: the client's, then `accept: application/json`, then the call's own, then `fixed`
+ * (credentials and what the body needs; `false` entries skipped), which nothing overrides.
+ */
+function callHeaders(defaults, own, fixed) {
+  const headers = new Headers(defaults);
+  headers.set("accept", "application/json");
+  for (const [name, value] of own) headers.set(name, value);
+  for (const pair of fixed) if (pair) headers.set(pair[0], pair[1]);
+  return headers;
+}
+
 /** `[name, value]` pairs from a plain object of strings (or a `Headers`), checked. */
 function headerList(value, option, what) {
   if (value === undefined) return [];
-  if (typeof value?.entries === "function" && !(typeof value === "object" && value.constructor === Object)) {
-    return [...new Headers(value)];
-  }
+  if (isHeadersLike(value)) return [...new Headers(value)];
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(
       `${what}: option \`${option}\` must be an object of header values, got ${describe(value)}`,

@@ -88,6 +88,10 @@ test("headers and baseUrl: defaults under the call's own, relative strings resol
   await api("https://elsewhere.example/x");
   const tagged = api.extend({ headers: { "x-correlation-id": "7" } });
   await tagged("/v3/brands");
+  // A name written in another case replaces the first's value rather than joining it.
+  await api
+    .extend({ headers: new Headers({ "X-Auth-Token": "u" }) })
+    .extend({ headers: { ACCEPT: "text/csv" } })("/v3/x");
   assert.deepEqual(seen, [
     ["https://api.example/stores/abc/v3/catalog/products", { accept: "text/plain", "x-auth-token": "t" }],
     ["https://api.example/stores/abc/v2/orders", { accept: "application/json", "x-auth-token": "t" }],
@@ -96,6 +100,7 @@ test("headers and baseUrl: defaults under the call's own, relative strings resol
       "https://api.example/stores/abc/v3/brands",
       { accept: "application/json", "x-auth-token": "t", "x-correlation-id": "7" },
     ],
+    ["https://api.example/stores/abc/v3/x", { accept: "text/csv", "x-auth-token": "u" }],
   ]);
   assert.equal(typeof createFetch().extend, "function");
   assert.throws(() => createFetch({ baseUrl: "ftp://x" }), /option `baseUrl` must be an http\(s\) URL/);
