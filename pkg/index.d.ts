@@ -247,17 +247,23 @@ export interface CreateFetchOptions {
    * @default 6000 (storefront), 3600000 (background)
    */
   totalTimeout?: number | false;
-  /** Called before each wait. A throw rejects the call with that error. */
   /**
-   * Asked after each attempt the rules would retry, and after one they stopped only because the method
-   * is not safe to repeat (an unmarked POST or PATCH), with that attempt's trace entry and the method.
-   * Return `false` to stop (the reason becomes `"vetoed"`), `true` to allow such a write to be repeated
-   * (limits, deadlines and hints still apply), anything else to keep the rules' decision. May be async.
+   * Asked, with that attempt's trace entry and the method, after each attempt the rules would retry;
+   * after one they stopped only because the method is not safe to repeat (an unmarked POST or PATCH);
+   * and after a failure they do not retry (an error status outside `retry.statusCodes`, or a failed
+   * connection or timeout switched off; `reason: "final"`). Never after a success, nor after a stop
+   * for a limit, a deadline, a hint too long or a body that cannot be sent again. Return `false` to
+   * stop (the reason becomes `"vetoed"`), `true` to retry (limits, deadlines and hints still apply; the
+   * wait is backoff), anything else to keep the rules' decision. May be async.
    *
    * @example
-   * createFetch({ shouldRetry: ({ status, method }) => (status === 503 && method === "POST" ? true : undefined) });
+   * // Repeat a POST after a 503, and retry a cart's 409 conflict, which the rules leave alone.
+   * createFetch({
+   *   shouldRetry: ({ status, method }) => (status === 409 || (status === 503 && method === "POST") ? true : undefined),
+   * });
    */
   shouldRetry?: (context: RetryContext) => boolean | undefined | Promise<boolean | undefined>;
+  /** Called before each wait. A throw rejects the call with that error. */
   onRetry?: (event: RetryEvent) => void;
   /**
    * Headers that carry credentials, besides the built-in `X-Auth-Token`, `X-Auth-Client`,

@@ -324,40 +324,65 @@ pub fn decide(attempt: &Attempt<'_>, config: &RetryConfig) -> RetryDecision {
 pub enum Verdict {
     /// `false`: do not retry.
     Veto,
-    /// `true`: retry, even a write the rules would not repeat.
+    /// `true`: retry, even a write the rules would not repeat, or a failure they would not retry.
     Allow,
     /// Anything else: the decision stands.
     Keep,
 }
 
-/// Whether the caller is asked about `decision`: about every retry (it may veto one), and about a
-/// stop made only because the method is not safe to repeat (it may allow that write to be repeated).
-/// Every other stop is final: a limit, a deadline or a hint too long is not the caller's to lift.
-pub fn asks_caller(decision: RetryDecision) -> bool {
-    matches!(
-        decision,
-        RetryDecision::Retry { .. } | RetryDecision::Stop(StopReason::UnsafeMethod)
-    )
+/// Whether a response with `status` is a failure the caller may ask to retry though the configuration
+/// does not: an error status (4xx or 5xx). Successes and redirects never are.
+pub fn is_error_status(status: u16) -> bool {
+    status >= 400
+}
+
+/// Whether the caller is asked about `decision`, made after `outcome`: about every retry (it may veto
+/// one); about a stop made only because the method is not safe to repeat; and about a failure the
+/// configuration does not retry (an error status outside `statusCodes`, a network error or timeout
+/// switched off), which it may ask to retry. Every other stop is final: a limit, a deadline, a hint too
+/// long or a body that cannot be sent again is not the caller's to lift, and a success is no failure.
+pub fn asks_caller(decision: RetryDecision, outcome: Outcome) -> bool {
+    match decision {
+        RetryDecision::Retry { .. } | RetryDecision::Stop(StopReason::UnsafeMethod) => true,
+        RetryDecision::Stop(StopReason::Final) => is_failure(outcome),
+        RetryDecision::Stop(_) => false,
+    }
+}
+
+fn is_failure(outcome: Outcome) -> bool {
+    match outcome {
+        Outcome::Response { status, .. } => is_error_status(status),
+        Outcome::NetworkError | Outcome::Timeout => true,
+    }
 }
 
 /// The decision after the caller's `verdict` on `decision`, which [`decide`] made for `attempt`: a
-/// veto turns a retry into [`StopReason::Vetoed`]; an allowance decides the attempt again as if the
-/// request were marked idempotent, so the limits, deadlines and hints still hold; otherwise, and for
-/// a decision the caller is not asked about, `decision` stands.
+/// veto turns a retry into [`StopReason::Vetoed`]. An allowance decides the attempt again as if the
+/// request were marked idempotent and, for a failure the configuration does not retry, as if it did
+/// (the reason is then `retryable_status`, `network_error` or `timeout`, and the wait is backoff); the
+/// limits, deadlines and a body that cannot be sent again still hold. Otherwise, and for a decision
+/// the caller is not asked about, `decision` stands.
 pub fn after_verdict(
     decision: RetryDecision,
     verdict: Verdict,
     attempt: &Attempt<'_>,
     config: &RetryConfig,
 ) -> RetryDecision {
+    let allowed = Attempt {
+        idempotent: true,
+        ..*attempt
+    };
     match (verdict, decision) {
         (Verdict::Veto, RetryDecision::Retry { .. }) => RetryDecision::Stop(StopReason::Vetoed),
-        (Verdict::Allow, RetryDecision::Stop(StopReason::UnsafeMethod)) => {
-            let allowed = Attempt {
-                idempotent: true,
-                ..*attempt
-            };
-            decide(&allowed, config)
+        (Verdict::Allow, RetryDecision::Stop(StopReason::UnsafeMethod)) => decide(&allowed, config),
+        (Verdict::Allow, RetryDecision::Stop(StopReason::Final)) if is_failure(attempt.outcome) => {
+            let mut forced = config.clone();
+            match attempt.outcome {
+                Outcome::Response { status, .. } => forced.status_codes.to_mut().push(status),
+                Outcome::NetworkError => forced.retry_network_errors = true,
+                Outcome::Timeout => forced.retry_timeouts = true,
+            }
+            decide(&allowed, &forced)
         }
         _ => decision,
     }

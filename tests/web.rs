@@ -146,7 +146,12 @@ fn options_out_of_range_throw_a_type_error_naming_the_option() {
         Some(3_000.0),
         "a NaN clock counts as 0"
     );
-    assert!(defaults.retries_status(503) && !defaults.retries_status(200));
+    assert!(defaults.decides_after(503, false) && !defaults.decides_after(200, false));
+    assert!(!defaults.decides_after(404, false) && defaults.decides_after(404, true));
+    assert!(
+        !defaults.decides_after(200, true),
+        "a success is the result even when asking"
+    );
     assert!(defaults.retries_method("get") && !defaults.retries_method("POST"));
     let off = policy(RetryOptions {
         timeout: Some(f64::INFINITY),

@@ -16,10 +16,15 @@
 //! - a hint above `maxRetryAfterMs` never leads to a retry, and a retry never comes sooner than any
 //!   hint asked;
 //! - a backoff wait is at most its ceiling, and after a 429 (whose hint, if any, is not all that
-//!   counts) at least half of it, so waits between 429s do not shrink.
+//!   counts) at least half of it, so waits between 429s do not shrink;
+//! - the caller's `shouldRetry`: a veto leaves no retry; an allowance or no answer never lifts a
+//!   stop for the limit, the deadline, a hint too long or a body that cannot be sent again, never
+//!   retries a success or a redirect the configuration does not retry, and changes only what the
+//!   caller was asked about.
 #![no_main]
 
 use arbitrary::{Arbitrary, Result, Unstructured};
+use commerce_fetch::decision::{after_verdict, asks_caller, Verdict};
 use commerce_fetch::{
     decide, Attempt, DelaySource, Outcome, RateLimitHint, RetryConfig, RetryDecision, RetryOptions,
     StopReason, BACKGROUND, STOREFRONT,
@@ -284,6 +289,7 @@ fuzz_target!(|input: Input| {
         Outcome::Response { status, .. } => Some(status),
         _ => None,
     };
+    check_verdicts(decision, &attempt, &config, status);
     let hints: Vec<u64> = match attempt.outcome {
         Outcome::Response { status, hints } => {
             // The window reset is a wait hint only on a 429.
@@ -378,3 +384,30 @@ fuzz_target!(|input: Input| {
         }
     }
 });
+
+/// What the caller's answer may change of `decision`.
+fn check_verdicts(decision: RetryDecision, attempt: &Attempt<'_>, config: &RetryConfig, status: Option<u16>) {
+    let asked = asks_caller(decision, attempt.outcome);
+    assert_eq!(after_verdict(decision, Verdict::Keep, attempt, config), decision);
+    let vetoed = after_verdict(decision, Verdict::Veto, attempt, config);
+    assert!(matches!(vetoed, RetryDecision::Stop(_)), "a veto left {vetoed:?}");
+    let allowed = after_verdict(decision, Verdict::Allow, attempt, config);
+    if !asked {
+        assert_eq!(
+            (vetoed, allowed),
+            (decision, decision),
+            "changed what was not asked about"
+        );
+        return;
+    }
+    if let RetryDecision::Retry { .. } = allowed {
+        assert!(attempt.replayable, "allowed a body that cannot be sent again");
+        assert!(
+            status.is_none_or(|status| status >= 400 || config.retries_status(status)),
+            "allowed a retry of {status:?}"
+        );
+    }
+    if let RetryDecision::Stop(stop) = allowed {
+        assert!(!matches!(stop, StopReason::Vetoed), "an allowance vetoed");
+    }
+}

@@ -84,7 +84,8 @@ async function run(client, input, init) {
         if (wait === undefined) throw failure(history, outcome);
       } else {
         const status = statusOf(outcome);
-        if (history === undefined && !policy.retriesStatus(status)) return outcome;
+        if (history === undefined && !policy.decidesAfter(status, client.shouldRetry !== undefined))
+          return outcome;
         history ??= startHistory(policy, request, started);
         const hints = core.hintValues(outcome.headers);
         wait = history.afterResponse(status, hints, isCrossOrigin(outcome), Date.now(), Math.random());
@@ -108,9 +109,9 @@ async function run(client, input, init) {
 }
 
 /**
- * The caller's `shouldRetry` on the core's latest decision, when the core says it is asked (a retry, or
- * a stop only because the method is not safe to repeat); the core applies the answer. Returns the wait,
- * or `undefined` to stop.
+ * The caller's `shouldRetry` on the core's latest decision, when the core says it is asked (a retry, a
+ * stop only because the method is not safe to repeat, a failure not retried); the core applies the
+ * answer. Returns the wait, or `undefined` to stop.
  */
 async function askCaller(client, request, history, wait) {
   if (!history.asksCaller()) return wait;

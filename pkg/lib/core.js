@@ -261,11 +261,14 @@ export class CorePolicy extends OnInstance {
     return new bindings.Policy(...this.args);
   }
 
-  /** The success path's one question, asked without the spread of `ask`. */
-  retriesStatus(status) {
+  /**
+   * The success path's one question, asked without the spread of `ask`: whether the core decides after a
+   * first response with `status` (`asksCaller`: a `shouldRetry` is set).
+   */
+  decidesAfter(status, asksCaller) {
     const policy = this.generation === generation ? this.made : this.current();
     try {
-      return policy.retriesStatus(status);
+      return policy.decidesAfter(status, asksCaller);
     } catch (error) {
       throw rescue(error, this.generation);
     }

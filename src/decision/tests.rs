@@ -684,15 +684,32 @@ fn with_verdict(attempt: &Attempt<'_>, verdict: Verdict) -> RetryDecision {
 }
 
 #[test]
-fn the_caller_is_asked_about_retries_and_unsafe_writes_only() {
-    assert!(asks_caller(retry(
-        100,
-        RetryReason::ServerError,
-        DelaySource::Backoff
-    )));
-    assert!(asks_caller(RetryDecision::Stop(StopReason::UnsafeMethod)));
+fn the_caller_is_asked_about_retries_unsafe_writes_and_failures_not_retried() {
+    let busy = response(503, &[]);
+    assert!(asks_caller(
+        retry(100, RetryReason::ServerError, DelaySource::Backoff),
+        busy
+    ));
+    assert!(asks_caller(RetryDecision::Stop(StopReason::UnsafeMethod), busy));
+    for failure in [
+        response(404, &[]),
+        response(409, &[]),
+        response(501, &[]),
+        Outcome::NetworkError,
+        Outcome::Timeout,
+    ] {
+        assert!(
+            asks_caller(RetryDecision::Stop(StopReason::Final), failure),
+            "{failure:?}"
+        );
+    }
+    for success in [response(200, &[]), response(304, &[]), response(302, &[])] {
+        assert!(
+            !asks_caller(RetryDecision::Stop(StopReason::Final), success),
+            "{success:?}"
+        );
+    }
     for stop in [
-        StopReason::Final,
         StopReason::BodyNotReplayable,
         StopReason::RetryLimit { limit: 3 },
         StopReason::Vetoed,
@@ -701,8 +718,55 @@ fn the_caller_is_asked_about_retries_and_unsafe_writes_only() {
             remaining_ms: 0,
         },
     ] {
-        assert!(!asks_caller(RetryDecision::Stop(stop)), "{stop:?}");
+        assert!(!asks_caller(RetryDecision::Stop(stop), busy), "{stop:?}");
     }
+}
+
+#[test]
+fn an_allowance_retries_a_failure_the_configuration_does_not() {
+    let conflict = attempt(1, "GET", response(409, &[]));
+    assert_eq!(
+        with_verdict(&conflict, Verdict::Keep),
+        RetryDecision::Stop(StopReason::Final)
+    );
+    assert_eq!(
+        with_verdict(&conflict, Verdict::Allow),
+        retry(100, RetryReason::RetryableStatus, DelaySource::Backoff)
+    );
+    let post = attempt(2, "POST", response(409, &[]));
+    assert_eq!(
+        with_verdict(&post, Verdict::Allow),
+        retry(200, RetryReason::RetryableStatus, DelaySource::Backoff),
+        "explicitly allowed, a write too"
+    );
+    let last = attempt(4, "GET", response(409, &[]));
+    assert_eq!(
+        with_verdict(&last, Verdict::Allow),
+        RetryDecision::Stop(StopReason::RetryLimit { limit: 3 })
+    );
+    let off = RetryConfig {
+        retry_network_errors: false,
+        retry_timeouts: false,
+        ..config()
+    };
+    for (outcome, reason) in [
+        (Outcome::NetworkError, RetryReason::NetworkError),
+        (Outcome::Timeout, RetryReason::Timeout),
+    ] {
+        let failed = attempt(1, "GET", outcome);
+        let kept = decide(&failed, &off);
+        assert_eq!(kept, RetryDecision::Stop(StopReason::Final));
+        assert_eq!(
+            after_verdict(kept, Verdict::Allow, &failed, &off),
+            retry(100, reason, DelaySource::Backoff)
+        );
+    }
+    let ok = attempt(1, "GET", response(200, &[]));
+    assert_eq!(
+        with_verdict(&ok, Verdict::Allow),
+        RetryDecision::Stop(StopReason::Final),
+        "a success is not retried"
+    );
 }
 
 #[test]
@@ -769,9 +833,9 @@ fn an_allowance_lifts_no_limit_deadline_or_hint() {
         with_verdict(&stream, Verdict::Allow),
         RetryDecision::Stop(StopReason::BodyNotReplayable)
     );
-    let final_answer = attempt(1, "POST", response(400, &[]));
+    let redirect = attempt(1, "POST", response(301, &[]));
     assert_eq!(
-        with_verdict(&final_answer, Verdict::Allow),
+        with_verdict(&redirect, Verdict::Allow),
         RetryDecision::Stop(StopReason::Final)
     );
 }

@@ -114,17 +114,20 @@ impl Attempts {
         self.record(outcome, now_ms, random)
     }
 
-    /// Whether the caller's `shouldRetry` is asked about the latest decision (a retry, or a stop only
-    /// because the method is not safe to repeat).
+    /// Whether the caller's `shouldRetry` is asked about the latest decision: a retry, a stop only
+    /// because the method is not safe to repeat, or a failure the configuration does not retry.
     #[wasm_bindgen(js_name = asksCaller)]
     pub fn asks_caller(&self) -> bool {
-        self.trace.last().is_some_and(|entry| asks_caller(entry.decision))
+        self.trace
+            .last()
+            .is_some_and(|entry| asks_caller(entry.decision, entry.outcome))
     }
 
     /// What `shouldRetry` answered about the latest decision: `false` vetoes a retry (`"vetoed"`);
-    /// `true` allows a write that stopped only because it is not safe to repeat, decided again as if
-    /// it were marked (the other rules, limits and deadlines still hold); any other value leaves the
-    /// decision. Returns the wait before the next attempt, or `undefined` to stop.
+    /// `true` allows a write that stopped only because it is not safe to repeat, or a failure the
+    /// configuration does not retry, decided again as if it were marked and retried (the limits and
+    /// deadlines still hold); any other value leaves the decision. Returns the wait before the next
+    /// attempt, or `undefined` to stop.
     pub fn verdict(&mut self, verdict: &JsValue, now_ms: f64, random: f64) -> Option<f64> {
         let verdict = match verdict.as_bool() {
             Some(false) => Verdict::Veto,

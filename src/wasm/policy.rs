@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 
 use super::js::{lines, type_error};
+use crate::decision::is_error_status;
 use crate::policy::{buffer_body_bytes, ConfigError, RetryConfig, RetryOptions};
 use crate::redirect::{CredentialHeaders, Hop};
 
@@ -82,10 +83,12 @@ impl Policy {
             .map(|ms| ms as f64)
     }
 
-    /// Whether a response with `status` may be retried. The success path asks only this.
-    #[wasm_bindgen(js_name = retriesStatus)]
-    pub fn retries_status(&self, status: u16) -> bool {
-        self.config.retries_status(status)
+    /// Whether the core decides after a first response with `status`: when it may retry it, and, with
+    /// `asks_caller` (the caller set `shouldRetry`), when it is an error status the caller may ask to
+    /// retry. Otherwise the response is the result. The success path asks only this.
+    #[wasm_bindgen(js_name = decidesAfter)]
+    pub fn decides_after(&self, status: u16, asks_caller: bool) -> bool {
+        self.config.retries_status(status) || asks_caller && is_error_status(status)
     }
 
     /// Whether `method` is retried without a mark, so that the request need not be checked for one.

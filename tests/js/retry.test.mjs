@@ -547,3 +547,77 @@ test("shouldRetry can veto a retry after a failed connection, and its throw reje
   );
   assert.throws(() => createFetch({ shouldRetry: true }), /option `shouldRetry` must be a function/);
 });
+
+test("shouldRetry: true retries a failure the configuration does not (a 409, a network error switched off)", async () => {
+  let calls = 0;
+  const conflictOnce = async () => {
+    calls += 1;
+    return new Response(calls === 1 ? "conflict" : "ok", { status: calls === 1 ? 409 : 200 });
+  };
+  const fast = { retry: { backoff: { baseMs: 1, maxMs: 1 } } };
+  const asked = [];
+  const res = await createFetch({
+    ...fast,
+    fetch: conflictOnce,
+    shouldRetry: (context) => {
+      asked.push([context.status, context.decision, context.reason]);
+      return context.status === 409;
+    },
+  })("https://store.example/cart", { method: "PUT", body: "{}" });
+  assert.equal([res.status, calls].join(), "200,2");
+  assert.deepEqual(asked, [[409, "stop", "final"]]);
+  assert.deepEqual(
+    retryInfo(res).trace.map((e) => [e.status, e.reason]),
+    [
+      [409, "retryable_status"],
+      [200, "final"],
+    ],
+  );
+
+  calls = 0;
+  const plain = await createFetch({ ...fast, fetch: conflictOnce })("https://store.example/cart");
+  assert.equal([plain.status, calls].join(), "409,1", "without shouldRetry a 409 is the result");
+
+  let always = 0;
+  const conflicts = async () => {
+    always += 1;
+    return new Response("conflict", { status: 409 });
+  };
+  const limited = await createFetch({
+    retry: { limit: 2, backoff: { baseMs: 1, maxMs: 1 } },
+    fetch: conflicts,
+    shouldRetry: () => true,
+  })("https://store.example/cart");
+  assert.equal(
+    [limited.status, always, retryInfo(limited).reason].join(),
+    "409,3,retry_limit",
+    "the limit holds",
+  );
+
+  let successes = 0;
+  await createFetch({
+    fetch: async () => new Response("ok"),
+    shouldRetry: () => {
+      successes += 1;
+      return true;
+    },
+  })("https://store.example/p");
+  assert.equal(successes, 0, "a success is not asked about");
+
+  let refusals = 0;
+  const refusedOnce = async () => {
+    refusals += 1;
+    if (refusals === 1)
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+      });
+    return new Response("ok");
+  };
+  const back = await createFetch({
+    ...fast,
+    fetch: refusedOnce,
+    retry: { networkErrors: false, backoff: { baseMs: 1, maxMs: 1 } },
+    shouldRetry: ({ reason }) => reason === "final",
+  })("https://store.example/p");
+  assert.equal([back.status, refusals].join(), "200,2");
+});

@@ -2,7 +2,7 @@
 // caller passes can make the wasm trap or throw inside a Rust frame in the first place.
 //
 // To make the core trap on purpose, the test loads a copy of the package's wasm in which
-// `Policy.retriesStatus` traps for status 999 (rewritten with binaryen), through the manual entry.
+// `Policy.decidesAfter` traps for status 999 (rewritten with binaryen), through the manual entry.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -11,7 +11,7 @@ import { createFetch, initSync, interpret, retryInfo } from "../../pkg/src/manua
 
 const TRAP_STATUS = 999;
 
-/** The package's wasm, with `policy_retriesStatus(ptr, status)` trapping when status is 999. */
+/** The package's wasm, with `policy_decidesAfter(ptr, status, asksCaller)` trapping when status is 999. */
 function wasmThatTraps() {
   const bytes = readFileSync(new URL("../../pkg/dist/commerce_fetch_bg.wasm", import.meta.url));
   const module = binaryen.readBinary(bytes);
@@ -28,7 +28,7 @@ function wasmThatTraps() {
       F.SignExt |
       F.Multivalue,
   );
-  const name = binaryen.getExportInfo(module.getExport("policy_retriesStatus")).value;
+  const name = binaryen.getExportInfo(module.getExport("policy_decidesAfter")).value;
   const info = binaryen.getFunctionInfo(module.getFunction(name));
   const trap = module.if(
     module.i32.eq(module.local.get(1, binaryen.i32), module.i32.const(TRAP_STATUS)),
