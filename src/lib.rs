@@ -18,6 +18,7 @@ pub mod hints;
 pub mod http_date;
 pub mod json;
 pub mod message;
+pub mod pacing;
 pub mod pages;
 pub mod partial;
 pub mod policy;
