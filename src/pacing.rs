@@ -14,7 +14,8 @@
 //! waiting, and otherwise spreads the ones left over the rest of the window (the server then sees a
 //! steady rate, and the store's other clients keep a share); with none left, the next request waits
 //! for the reset. Before any answer has said anything, [`UNKNOWN_BURST`] requests may go, and the rest
-//! wait for the first answer.
+//! wait for the first answer; an answer without the headers (an API that does not send them) lets
+//! everything go.
 
 use crate::hints::RateLimitHint;
 
@@ -98,6 +99,9 @@ pub struct Pacer {
     window: Option<Window>,
     /// Requests sent and not answered yet.
     out: u32,
+    /// An answer came without the window's headers before any came with them: the API does not send
+    /// them, so there is nothing to pace by.
+    silent: bool,
     last_send_ms: Option<u64>,
 }
 
@@ -112,7 +116,7 @@ impl Pacer {
     pub fn permit(&mut self, now_ms: u64, waiting: u32) -> Permit {
         self.roll(now_ms);
         let Some(window) = self.window else {
-            return if self.out < UNKNOWN_BURST {
+            return if self.silent || self.out < UNKNOWN_BURST {
                 Permit::Now
             } else {
                 Permit::Wait {
@@ -158,14 +162,18 @@ impl Pacer {
     }
 
     /// Request number `request` was answered at `now_ms` with `hints` (its rate-limit headers), or
-    /// failed without an answer (`None`). An answer without the window's headers (a 429 under platform
-    /// load, a proxy's error page) tells nothing.
+    /// failed without an answer (`None`). An answer without the window's headers tells nothing of the
+    /// window; when no answer has had them, it says the API does not send them, and requests are no
+    /// longer held back for the first answer.
     pub fn answered(&mut self, request: u64, hints: Option<&RateLimitHint>, now_ms: u64) {
         self.out = self.out.saturating_sub(1);
         let Some(hints) = hints else {
             return;
         };
         let (Some(left), Some(reset_ms)) = (hints.requests_left, hints.reset_ms) else {
+            // An answer without them, before any with them: this API does not pace its clients (a 429
+            // without headers under load comes after some with them, on BigCommerce).
+            self.silent |= self.window.is_none();
             return;
         };
         let window_ms = hints.window_ms.filter(|&ms| ms > 0).unwrap_or(DEFAULT_WINDOW_MS);

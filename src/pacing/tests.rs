@@ -118,13 +118,14 @@ fn a_429_with_its_headers_waits_for_the_reset_and_one_without_tells_nothing() {
     );
     let b = pacer.sent(3);
     pacer.answered(b, Some(&hints(0, 150, 7_000, 30_000)), 5);
-    assert_eq!(
-        pacer.permit(5, 1),
-        Permit::Wait {
-            ms: 7_000,
-            reason: WaitReason::WindowReset
-        }
-    );
+    let reset = Permit::Wait {
+        ms: 7_000,
+        reason: WaitReason::WindowReset,
+    };
+    assert_eq!(pacer.permit(5, 1), reset);
+    let c = pacer.sent(5);
+    pacer.answered(c, Some(&RateLimitHint::default()), 5);
+    assert_eq!(pacer.permit(5, 1), reset, "a 429 without headers tells nothing");
 }
 
 #[test]
