@@ -27,6 +27,7 @@ pub mod redact;
 pub mod redirect;
 pub mod rest;
 pub mod status;
+pub mod stores;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
