@@ -10,6 +10,7 @@
 extern crate alloc;
 
 pub mod body_text;
+pub mod concurrency;
 pub mod decision;
 pub mod fetch_error;
 pub mod graphql;
