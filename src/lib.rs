@@ -10,6 +10,8 @@
 extern crate alloc;
 
 pub mod body_text;
+pub mod breaker;
+pub mod budget;
 pub mod concurrency;
 pub mod decision;
 pub mod fetch_error;
@@ -33,6 +35,11 @@ pub mod stores;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use breaker::{
+    counts_as_failure, Admission, Breaker, BreakerConfig, BreakerError, BreakerMode, BreakerResult,
+    BreakerState,
+};
+pub use budget::{Budget, BudgetConfig, BudgetError};
 pub use decision::{decide, Attempt, Outcome, RetryDecision, RetryReason, StopReason};
 pub use fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 pub use graphql_errors::{graphql_errors, GraphqlErrors};
