@@ -95,6 +95,8 @@ pub enum StopReason {
     UnsafeMethod,
     /// The caller's `shouldRetry` said no to a retry the rules allowed.
     Vetoed,
+    /// The store's retry budget is used up: too many retries lately (see `budget`).
+    RetryBudget,
     /// The server asked for a wait longer than `max_retry_after_ms`.
     HintExceedsMax {
         /// The wait the server asked for.
@@ -124,7 +126,7 @@ pub enum StopReason {
 
 impl StopReason {
     /// A stable name for JavaScript: `"final"`, `"body_not_replayable"`, `"retry_limit"`, `"unsafe_method"`,
-    /// `"vetoed"`, `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
+    /// `"vetoed"`, `"retry_budget"`, `"hint_exceeds_max"`, `"hint_past_deadline"` or `"deadline"`.
     pub fn as_str(self) -> &'static str {
         match self {
             StopReason::Final => "final",
@@ -132,6 +134,7 @@ impl StopReason {
             StopReason::RetryLimit { .. } => "retry_limit",
             StopReason::UnsafeMethod => "unsafe_method",
             StopReason::Vetoed => "vetoed",
+            StopReason::RetryBudget => "retry_budget",
             StopReason::HintExceedsMax { .. } => "hint_exceeds_max",
             StopReason::HintPastDeadline { .. } => "hint_past_deadline",
             StopReason::Deadline { .. } => "deadline",
@@ -165,6 +168,9 @@ impl StopReason {
                 message.text("the method is not idempotent; mark the request idempotent to allow retries")
             }
             StopReason::Vetoed => message.text("shouldRetry said not to retry"),
+            StopReason::RetryBudget => {
+                message.text("the store's retry budget is used up (too many retries lately)")
+            }
             StopReason::HintExceedsMax {
                 hint_ms,
                 source,
@@ -386,6 +392,28 @@ pub fn after_verdict(
         }
         _ => decision,
     }
+}
+
+/// The decision after asking the store's retry budget (`budget`) for a retry `decision` wants:
+/// `spent` is whether the budget paid for it; a retry it could not pay for is
+/// [`StopReason::RetryBudget`]. Whether the retry follows a 429 (it then costs less) is
+/// [`is_throttled`].
+pub fn after_budget(decision: RetryDecision, spent: bool) -> RetryDecision {
+    match decision {
+        RetryDecision::Retry { .. } if !spent => RetryDecision::Stop(StopReason::RetryBudget),
+        _ => decision,
+    }
+}
+
+/// Whether a retry follows throttling (a 429), which a retry budget charges less for.
+pub fn is_throttled(decision: RetryDecision) -> bool {
+    matches!(
+        decision,
+        RetryDecision::Retry {
+            reason: RetryReason::RateLimited,
+            ..
+        }
+    )
 }
 
 /// Why the outcome would be retried, or `None` if it is final.

@@ -135,7 +135,9 @@ impl Pacer {
         if waiting.max(1) <= window.left {
             return Permit::Now;
         }
-        let interval = to_reset / u64::from(window.left);
+        // `left + 1` gaps, so that the last of them goes before the reset rather than at it (where
+        // the window it was kept for is over).
+        let interval = to_reset / (u64::from(window.left) + 1);
         let next = self
             .last_send_ms
             .map_or(now_ms, |last| last.saturating_add(interval));

@@ -55,9 +55,14 @@ fn store_hash(path: &str) -> Option<&str> {
     rest.get(..end).filter(|hash| !hash.is_empty())
 }
 
-/// `text` before and after the first `separator`, without slicing that could panic.
+/// `text` before and after the first `separator`. By hand: `str::find` brings its searcher and a
+/// slice-index panic into the wasm.
 fn split_at_str<'a>(text: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
-    let at = text.find(separator)?;
+    let needle = separator.as_bytes();
+    let at = text
+        .as_bytes()
+        .windows(needle.len().max(1))
+        .position(|window| window == needle)?;
     Some((text.get(..at)?, text.get(at + separator.len()..)?))
 }
 

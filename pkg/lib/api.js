@@ -2,14 +2,17 @@
 
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
+import { statsOf } from "./guard.js";
 import { describe, extendOptions, readOptions } from "./options.js";
 import { hideRedirects, isRequest, snapshot } from "./request.js";
 import { apiError } from "./rest.js";
 
 export {
   ApiError,
+  CircuitOpenError,
   GraphQLError,
   isApiError,
+  isCircuitOpenError,
   isGraphQLError,
   isNetworkError,
   isPartialResult,
@@ -48,11 +51,12 @@ export function interpret(status) {
 export function createFetch(options) {
   core.assertReady("createFetch");
   const read = readOptions(options);
-  let call = clientFetch(read.policy, read.fetch, read.onRetry, read.shouldRetry);
+  let call = clientFetch(read);
   if (read.headers !== undefined || read.baseUrl !== undefined)
     call = withDefaults(call, read.headers, read.baseUrl);
   if (read.throwHttpErrors === true) call = throwing(call);
   call.extend = (more) => createFetch(extendOptions(options, more));
+  call.stats = () => (read.protect === undefined ? {} : statsOf(read.protect));
   return call;
 }
 

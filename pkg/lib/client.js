@@ -11,6 +11,7 @@
 
 import * as core from "./core.js";
 import { NetworkError, RedirectError, read, safeCause, TimeoutError, textOf } from "./errors.js";
+import { guardFor } from "./guard.js";
 import { CallerRequest, ONCE } from "./request.js";
 import { abortReason, follow, sleep, unfollow } from "./signals.js";
 
@@ -29,11 +30,16 @@ function sharesReads(fetch) {
   }
 }
 
-/** A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one. */
-export function clientFetch(policy, fetchOption, onRetry, shouldRetry) {
+/**
+ * A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one; `protect`
+ * (settings from options.js) guards each store it calls (guard.js).
+ */
+export function clientFetch({ policy, fetch: fetchOption, onRetry, shouldRetry, protect, onEvent }) {
   const shares = sharesReads(fetchOption);
   const client = {
     policy,
+    protect,
+    onEvent,
     send: fetchOption ?? ((input, init) => fetch(input, init)),
     // The global fetch is looked up per call: Next.js replaces it after modules load.
     sharesReads: fetchOption === undefined ? () => sharesReads(globalThis.fetch) : () => shares,
@@ -63,34 +69,59 @@ async function run(client, input, init) {
     }
     // The first attempt may go without its signal, for the host to share it (its time limit still holds).
     let shared = client.sharesReads() && core.sharesFirstAttempt(request.method, caller !== undefined);
+    const guard = client.protect === undefined ? undefined : guardFor(client.protect, request.url);
+    let retryCost = -1;
     for (;;) {
-      const budget = history === undefined ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
+      // The store's turn (concurrency, pacing, breaker): the wait counts against totalTimeout only.
+      let turn;
+      if (guard !== undefined) {
+        const left = policy.totalLeftMs(Date.now() - started);
+        turn = await guard.enter(request.method, request.url, caller, left, client.onEvent);
+      }
+      const waited = turn !== undefined && turn.waitedMs > 0;
+      const budget =
+        history === undefined && !waited ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
       const attempt = new Attempt(request, budget, shared);
       shared = false;
       let outcome;
       try {
         outcome = await attempt.send(client.send);
       } catch (error) {
-        outcome = attempt.failure(error);
+        try {
+          outcome = attempt.failure(error);
+        } catch (thrown) {
+          // Aborted, refused or invalid: it tells the store's guard nothing.
+          if (turn !== undefined) guard.failed(turn.ticket, true);
+          throw thrown;
+        }
       } finally {
         attempt.end();
       }
       let wait;
       if (outcome instanceof Failure) {
+        if (turn !== undefined) guard.failed(turn.ticket, false);
         attempt.unlink();
         history ??= startHistory(policy, request, started);
         wait = history.afterFailure(outcome.timedOut, Date.now(), Math.random());
         if (client.shouldRetry !== undefined) wait = await askCaller(client, request, history, wait);
+        if (wait !== undefined && guard !== undefined) wait = spend(guard, history, (c) => (retryCost = c));
         if (wait === undefined) throw failure(history, outcome);
       } else {
         const status = statusOf(outcome);
-        if (history === undefined && !policy.decidesAfter(status, client.shouldRetry !== undefined))
+        if (turn !== undefined) guard.answered(turn.ticket, status, outcome.headers);
+        const decides =
+          history !== undefined || policy.decidesAfter(status, client.shouldRetry !== undefined);
+        if (!decides) {
+          if (guard !== undefined && status < 400) guard.succeeded(retryCost);
           return outcome;
+        }
         history ??= startHistory(policy, request, started);
         const hints = core.hintValues(outcome.headers);
         wait = history.afterResponse(status, hints, isCrossOrigin(outcome), Date.now(), Math.random());
         if (client.shouldRetry !== undefined) wait = await askCaller(client, request, history, wait);
+        if (wait !== undefined && guard !== undefined) wait = spend(guard, history, (c) => (retryCost = c));
         if (wait === undefined) {
+          if (guard !== undefined && status < 400) guard.succeeded(retryCost);
           retryInfos.set(outcome, history.details());
           return outcome;
         }
@@ -117,6 +148,16 @@ async function askCaller(client, request, history, wait) {
   if (!history.asksCaller()) return wait;
   const answer = await client.shouldRetry({ ...history.lastEntry(), method: request.method });
   return history.verdict(answer, Date.now(), Math.random());
+}
+
+/**
+ * Asks the store's retry budget to pay for the retry the history decided: the wait, or `undefined`
+ * when it cannot (the history then stops with `"retry_budget"`). `took` is given the cost taken.
+ */
+function spend(guard, history, took) {
+  const cost = guard.spendRetry(history.retriesThrottled());
+  if (cost >= 0) took(cost);
+  return history.afterBudget(cost >= 0);
 }
 
 /** How an attempt that got no response ended: timed out, or a failed connection. */

@@ -247,6 +247,41 @@ class OnInstance {
   }
 }
 
+/** The key of the store `url` is for, or `undefined` (src/stores.rs). */
+export function storeKey(url) {
+  return call("storeKey", cut(url, MAX_MESSAGE));
+}
+
+/** The built-in concurrency limit a request matches (an index), or -1 (src/concurrency.rs). */
+export function routeOf(method, url) {
+  return call("routeOf", cut(method), cut(url, MAX_MESSAGE));
+}
+
+/**
+ * One store's guard (src/wasm/guard.rs). After a trap it is made again, empty, on the fresh instance:
+ * `fresh()` says so once, for the shell to queue its waiting requests again.
+ */
+export class CoreGuard extends OnInstance {
+  constructor(args) {
+    super();
+    this.args = args;
+    this.make();
+    this.seen = this.made;
+  }
+
+  build() {
+    return new bindings.Guard(...this.args);
+  }
+
+  /** Whether the guard was made again since this was last asked. */
+  fresh() {
+    const made = this.current();
+    const fresh = made !== this.seen;
+    this.seen = made;
+    return fresh;
+  }
+}
+
 /** A client's validated options, rebuilt on a fresh instance after a trap. */
 export class CorePolicy extends OnInstance {
   /** `args`: the options in the order the core's `Policy` takes them, already copied and checked. */
@@ -272,6 +307,10 @@ export class CorePolicy extends OnInstance {
     } catch (error) {
       throw rescue(error, this.generation);
     }
+  }
+
+  totalLeftMs(elapsedMs) {
+    return this.ask("totalLeftMs", elapsedMs);
   }
 
   attemptBudgetMs(elapsedMs) {
@@ -333,6 +372,16 @@ export class CallHistory extends OnInstance {
     return this.record(["verdict", answer, nowMs, random]);
   }
 
+  /** Whether the latest decision is a retry after a 429 (the retry budget charges it less). */
+  retriesThrottled() {
+    return this.ask("retriesThrottled");
+  }
+
+  /** The store's retry budget paid for the latest retry, or not (then it stops): the wait, or `undefined`. */
+  afterBudget(spent) {
+    return this.record(["budget", spent]);
+  }
+
   /** The latest trace entry (what `shouldRetry` is asked about). */
   lastEntry() {
     return this.ask("lastEntry");
@@ -371,6 +420,7 @@ export class CallHistory extends OnInstance {
 
 function apply(attempts, step) {
   if (step[0] === "verdict") return attempts.verdict(step[1], step[2], step[3]);
+  if (step[0] === "budget") return attempts.afterBudget(step[1]);
   if (step.length === 3) return attempts.afterFailure(step[0], step[1], step[2]);
   return attempts.afterResponse(step[0], step[1], step[2], step[3], step[4]);
 }

@@ -108,6 +108,24 @@ export class RedirectError extends CommerceFetchError {
   }
 }
 
+/**
+ * The store's circuit breaker is open (after a run of server errors, or a maintenance 503): the call
+ * failed at once, without a request. `retryAt` (a `Date.now()` time) is when it may let one through.
+ */
+export class CircuitOpenError extends CommerceFetchError {
+  constructor(message, details = {}) {
+    super(message, details);
+    /** When the breaker may let a request through again, in milliseconds since the epoch. */
+    this.retryAt = details.retryAt;
+    /** The store whose breaker is open (`api.bigcommerce.com/stores/{hash}`, or an origin). */
+    this.store = details.store;
+  }
+
+  get name() {
+    return "CircuitOpenError";
+  }
+}
+
 /** The deepest `cause` chain kept: Node nests a socket error in fetch's `TypeError`, one level. */
 const MAX_CAUSE_DEPTH = 3;
 
@@ -160,6 +178,8 @@ export const isApiError = guard("ApiError");
 export const isRedirectError = guard("RedirectError");
 /** True for a commerce-fetch `GraphQLError`, from any copy of the package. */
 export const isGraphQLError = guard("GraphQLError");
+/** True for a commerce-fetch `CircuitOpenError`, from any copy of the package. */
+export const isCircuitOpenError = guard("CircuitOpenError");
 
 /** True for a `PartialResult`, from any copy of the package. */
 export function isPartialResult(value) {

@@ -21,7 +21,10 @@ const OPTION_KEYS = [
   "throwHttpErrors",
   "headers",
   "baseUrl",
+  "protect",
+  "onEvent",
 ];
+const PROTECT_KEYS = ["pacing", "budget", "breaker", "concurrency", "routeLimits"];
 const RETRY_KEYS = [
   "limit",
   "methods",
@@ -96,12 +99,59 @@ function readFetchOptions(options) {
     shouldRetry: optional(top.shouldRetry, "shouldRetry", "a function", isFunction),
     throwHttpErrors: optional(top.throwHttpErrors, "throwHttpErrors", "true or false", isBoolean),
     headers: optional(top.headers, "headers", "an object of header values (strings)", isHeaderObject),
+    protect: readProtect(top.protect),
+    onEvent: optional(top.onEvent, "onEvent", "a function", isFunction),
     baseUrl: optional(top.baseUrl, "baseUrl", "an http(s) URL without a query", isBaseUrl)?.replace(
       /\/+$/,
       "",
     ),
   };
 }
+
+/** The defaults of `protect: true`: every part on, no overall cap on requests in flight. */
+const PROTECT_DEFAULTS = {
+  pacing: true,
+  budget: true,
+  breaker: "sampling",
+  concurrency: 0,
+  routeLimits: true,
+};
+
+/** Settings already read, by their text: clients with the same settings share their stores' guards. */
+const protections = new Map();
+
+/**
+ * `protect`: `false` or left out (nothing), `true` (every part), or `{ pacing, budget, breaker,
+ * concurrency, routeLimits }` over the defaults of `true`. The same settings give the same object.
+ */
+function readProtect(value) {
+  if (value === undefined || value === false) return undefined;
+  if (value !== true && !isPlainObject(value)) throw invalid("protect", "true, false or an object", value);
+  const fields = value === true ? {} : section(value, "protect", PROTECT_KEYS, "protect.");
+  const settings = {
+    pacing: optional(fields.pacing, "protect.pacing", "true or false", isBoolean) ?? PROTECT_DEFAULTS.pacing,
+    budget: optional(fields.budget, "protect.budget", "true or false", isBoolean) ?? PROTECT_DEFAULTS.budget,
+    breaker:
+      optional(fields.breaker, "protect.breaker", '"sampling", "consecutive" or false', isBreaker) ??
+      PROTECT_DEFAULTS.breaker,
+    concurrency:
+      optional(
+        fields.concurrency,
+        "protect.concurrency",
+        "a whole number from 1 to 10000, or false",
+        isCap,
+      ) || PROTECT_DEFAULTS.concurrency,
+    routeLimits:
+      optional(fields.routeLimits, "protect.routeLimits", "true or false", isBoolean) ??
+      PROTECT_DEFAULTS.routeLimits,
+  };
+  const id = JSON.stringify(settings);
+  if (!protections.has(id)) protections.set(id, { ...settings, id });
+  return protections.get(id);
+}
+
+const isBreaker = (value) => value === false || value === "sampling" || value === "consecutive";
+const isCap = (value) => value === false || (Number.isInteger(value) && value >= 1 && value <= 10_000);
 
 /** `make()`, with the core's `TypeError` for a bad option (a range, a name) begun by the caller's name. */
 function checkedByCore(make) {

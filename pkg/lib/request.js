@@ -55,6 +55,11 @@ export function hideRedirects() {
 
 /** The caller's `(input, init)` and what was learnt from them. */
 export class CallerRequest {
+  /** The URL as given (a string, perhaps relative), or the `Request`'s. */
+  get url() {
+    return typeof this.input === "string" ? this.input : `${this.request?.url ?? ""}`;
+  }
+
   constructor(input, init, policy) {
     this.policy = policy;
     const request = isRequest(input) ? input : undefined;

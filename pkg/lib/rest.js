@@ -10,6 +10,7 @@
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
 import { ApiError, GraphQLError, PartialResult, TimeoutError } from "./errors.js";
+import { statsOf } from "./guard.js";
 import { describe, extendOptions, isBaseUrl, isHeadersLike, readOptions } from "./options.js";
 import { sleep } from "./signals.js";
 
@@ -70,7 +71,7 @@ export function createClient(options) {
       "createClient: option `throwHttpErrors` is createFetch's; a client always throws ApiError",
     );
   }
-  const { policy, fetch, onRetry, shouldRetry } = readOptions(rest, "createClient");
+  const read = readOptions(rest, "createClient");
   if (own.cache !== undefined && own.cache !== "revalidate") {
     throw new TypeError(
       `createClient: option \`cache\` must be "revalidate" or left out, got ${describe(own.cache)}`,
@@ -85,7 +86,8 @@ export function createClient(options) {
   return new Client({
     cache: own.cache === "revalidate" ? new Revalidation(entries) : undefined,
     options: { ...options },
-    send: clientFetch(policy, fetch, onRetry, shouldRetry),
+    send: clientFetch(read),
+    protect: read.protect,
     baseUrl,
     storefrontUrl,
     headers: headerList(own.headers, "headers", "createClient"),
@@ -102,7 +104,20 @@ export class Client {
   #storefrontToken;
   #headers;
 
-  constructor({ options, send, baseUrl, storefrontUrl, headers, accessToken, storefrontToken, cache }) {
+  #protect;
+
+  constructor({
+    options,
+    send,
+    baseUrl,
+    storefrontUrl,
+    headers,
+    accessToken,
+    storefrontToken,
+    cache,
+    protect,
+  }) {
+    this.#protect = protect;
     this.#cache = cache;
     this.#options = options;
     this.#send = send;
@@ -121,6 +136,11 @@ export class Client {
    */
   extend(options) {
     return createClient(extendOptions(this.#options, options));
+  }
+
+  /** What protects the stores this client calls (`protect`): `{ [store]: stats }`; `{}` without it. */
+  stats() {
+    return this.#protect === undefined ? {} : statsOf(this.#protect);
   }
 
   get(path, options) {

@@ -839,3 +839,19 @@ fn an_allowance_lifts_no_limit_deadline_or_hint() {
         RetryDecision::Stop(StopReason::Final)
     );
 }
+
+#[test]
+fn a_retry_the_budget_cannot_pay_for_stops_and_429s_are_throttled() {
+    let busy = decide_get(503, &[]);
+    let limited = decide_get(429, &[]);
+    assert!(is_throttled(limited) && !is_throttled(busy));
+    assert_eq!(after_budget(busy, true), busy);
+    assert_eq!(
+        after_budget(busy, false),
+        RetryDecision::Stop(StopReason::RetryBudget)
+    );
+    let stop = RetryDecision::Stop(StopReason::Final);
+    assert_eq!(after_budget(stop, false), stop);
+    assert!(!is_throttled(stop));
+    assert_eq!(StopReason::RetryBudget.as_str(), "retry_budget");
+}

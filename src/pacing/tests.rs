@@ -66,20 +66,21 @@ fn more_waiting_than_left_spreads_the_ones_left_over_the_window() {
     let mut pacer = Pacer::new();
     let first = pacer.sent(0);
     pacer.answered(first, Some(&hints(10, 150, 10_000, 30_000)), 0);
-    // 10 left over 10 s, 50 waiting: one a second, counted from the last send.
+    // 10 left over 10 s, 50 waiting: 11 gaps of 909 ms, counted from the last send, so that the
+    // last goes before the reset.
     let spread = |ms| Permit::Wait {
         ms,
         reason: WaitReason::Spread,
     };
-    assert_eq!(pacer.permit(0, 50), spread(1_000));
-    // At 400 ms, 9.6 s are left for the 10: one every 960 ms.
-    assert_eq!(pacer.permit(400, 50), spread(560));
-    assert_eq!(pacer.permit(1_000, 50), Permit::Now);
-    pacer.sent(1_000);
-    // 9 left over 9 s.
-    assert_eq!(pacer.permit(1_000, 49), spread(1_000));
+    assert_eq!(pacer.permit(0, 50), spread(909));
+    // At 400 ms, 9.6 s are left: gaps of 872 ms.
+    assert_eq!(pacer.permit(400, 50), spread(472));
+    assert_eq!(pacer.permit(909, 50), Permit::Now);
+    pacer.sent(909);
+    // 9 left over 9.091 s: gaps of 909 ms.
+    assert_eq!(pacer.permit(909, 49), spread(909));
     assert_eq!(
-        pacer.permit(1_000, 9),
+        pacer.permit(909, 9),
         Permit::Now,
         "once the ones left cover the waiting, no spreading"
     );

@@ -10,7 +10,8 @@ use wasm_bindgen::prelude::*;
 use super::js::{lines, set};
 use super::policy::Policy;
 use crate::decision::{
-    after_verdict, asks_caller, decide, Attempt, Outcome, RetryDecision, StopReason, Verdict,
+    after_budget, after_verdict, asks_caller, decide, is_throttled, Attempt, Outcome, RetryDecision,
+    StopReason, Verdict,
 };
 use crate::hints::{HeaderSource, RateLimitHint, HIDDEN_HINTS_EXPLAINED, HINT_HEADERS};
 use crate::message::Message;
@@ -24,7 +25,7 @@ pub fn hint_headers() -> Array {
 
 /// The values of [`HINT_HEADERS`], in their order, joined by line feeds (which no header value
 /// holds), as JavaScript read them from a response; an absent header is an empty line.
-struct HintValues<'a>(&'a str);
+pub(super) struct HintValues<'a>(pub(super) &'a str);
 
 impl HeaderSource for HintValues<'_> {
     fn header(&self, name: &str) -> Option<String> {
@@ -149,6 +150,27 @@ impl Attempts {
             entry.decision = decision;
         }
         match decision {
+            RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
+            RetryDecision::Stop(_) => None,
+        }
+    }
+
+    /// Whether the latest decision is a retry after throttling (a 429), which the store's retry
+    /// budget charges less for.
+    #[wasm_bindgen(js_name = retriesThrottled)]
+    pub fn retries_throttled(&self) -> bool {
+        self.trace
+            .last()
+            .is_some_and(|entry| is_throttled(entry.decision))
+    }
+
+    /// The store's retry budget paid for the latest decision's retry (`spent`), or could not: then the
+    /// retry becomes a stop (`"retry_budget"`). Returns the wait, or `undefined` to stop.
+    #[wasm_bindgen(js_name = afterBudget)]
+    pub fn after_budget(&mut self, spent: bool) -> Option<f64> {
+        let entry = self.trace.last_mut()?;
+        entry.decision = after_budget(entry.decision, spent);
+        match entry.decision {
             RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
             RetryDecision::Stop(_) => None,
         }

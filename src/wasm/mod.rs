@@ -14,6 +14,7 @@
 mod attempts;
 mod bodies;
 mod checks;
+mod guard;
 mod js;
 mod pages;
 mod policy;
@@ -27,6 +28,7 @@ pub use bodies::{
     graphql_errors, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer, rest_kind,
 };
 pub use checks::{fetch_failure, is_read_only_graphql, redact};
+pub use guard::{route_of_js, store_key_js, Guard};
 pub use pages::job;
 pub use policy::Policy;
 pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};

@@ -83,6 +83,15 @@ impl Policy {
             .map(|ms| ms as f64)
     }
 
+    /// What is left of `totalTimeout` `elapsed_ms` into the call, or `undefined` without one: how long
+    /// a request may wait for its turn (pacing, a concurrency slot).
+    #[wasm_bindgen(js_name = totalLeftMs)]
+    pub fn total_left_ms(&self, elapsed_ms: f64) -> Option<f64> {
+        self.config
+            .total_timeout_ms
+            .map(|total| total.saturating_sub(elapsed_ms as u64) as f64)
+    }
+
     /// Whether the core decides after a first response with `status`: when it may retry it, and, with
     /// `asks_caller` (the caller set `shouldRetry`), when it is an error status the caller may ask to
     /// retry. Otherwise the response is the result. The success path asks only this.

@@ -1,0 +1,167 @@
+// protect: pacing by the rate-limit headers, the retry budget, the circuit breaker and concurrency
+// limits, against the emulator (a time-scaled quota: 20 requests a 1.5 s window).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { createFetch, isCircuitOpenError, retryInfo } from "../../pkg/dist/node.js";
+import { ACCESS_TOKEN, STORE_HASH, startEmulator } from "../emulator/emulator.mjs";
+
+let store;
+const auth = { headers: { "x-auth-token": ACCESS_TOKEN } };
+
+before(async () => {
+  store = await startEmulator({ timeScale: 0.05, quota: 20 });
+});
+after(() => store.close());
+
+async function control(path, body) {
+  const res = await fetch(`${store.url}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+async function requestsSeen(path) {
+  const { requests } = await (await fetch(`${store.url}/__control/requests`)).json();
+  return requests.filter((r) => r.path === `/stores/${STORE_HASH}${path}`);
+}
+
+/** A fresh emulator state with the suite's quota (a reset alone would bring back the default 150). */
+const reset = () => control("reset", { quota: 20 });
+
+/** Waits for the emulator's window to end, so each test starts with the whole quota. */
+const nextWindow = () => new Promise((resolve) => setTimeout(resolve, 1_600));
+
+test("pacing: a burst of 60 on a quota of 20 meets no 429; without it, the same burst does", async () => {
+  await reset();
+  await nextWindow();
+  /** 60 calls at once through `options`; what the server answered, counted as the client saw it. */
+  const burst = async (options, path) => {
+    const statuses = [];
+    const counting = async (input, init) => {
+      const res = await fetch(input, init);
+      statuses.push(res.status);
+      return res;
+    };
+    const api = createFetch({ ...options, fetch: counting });
+    const started = Date.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, () => api(`${store.apiBase}${path}`, auth)),
+    );
+    return {
+      ms: Date.now() - started,
+      failed: results.filter((r) => r.status === "rejected" || r.value.status !== 200).length,
+      limited: statuses.filter((status) => status === 429).length,
+      seen: (await requestsSeen(path)).length,
+    };
+  };
+  const paced = await burst({ protect: true }, "/v3/catalog/brands");
+  assert.deepEqual([paced.failed, paced.limited, paced.seen], [0, 0, 60], JSON.stringify(paced));
+  // 60 on 20 a window: the third window's 20 go when it opens, after two resets (3 s).
+  assert.ok(paced.ms >= 2_900 && paced.ms < 3_600, `paced burst took ${paced.ms} ms`);
+
+  await nextWindow();
+  const unpaced = await burst({}, "/v3/catalog/categories");
+  assert.ok(unpaced.limited >= 40, `without pacing: ${JSON.stringify(unpaced)}`);
+});
+
+test("budget: in an outage, retries stop when the store's budget is spent", async () => {
+  await nextWindow();
+  await control("faults", {
+    method: "GET",
+    path: `/stores/${STORE_HASH}/v3/catalog/variants`,
+    steps: [{ status: 503 }],
+    repeat: true,
+  });
+  const api = createFetch({
+    protect: { pacing: false, breaker: false },
+    retry: { limit: 2, backoff: { baseMs: 1, maxMs: 2 } },
+  });
+  const before = (await requestsSeen("/v3/catalog/variants")).length;
+  const calls = 100;
+  const responses = [];
+  for (let i = 0; i < calls; i += 1) responses.push(await api(`${store.apiBase}/v3/catalog/variants`, auth));
+  const seen = (await requestsSeen("/v3/catalog/variants")).length - before;
+  // A full bucket of 500 pays for 50 retries at 10 each (the first 25 calls' two each); nothing
+  // refills it while every call fails, so each of the other 75 is refused its one retry.
+  assert.equal(seen, calls + 50);
+  assert.equal(retryInfo(responses.at(-1)).reason, "retry_budget");
+  const [stats] = Object.values(api.stats());
+  assert.deepEqual([stats.budget.tokens, stats.retries, stats.retriesRefused], [0, 50, 75]);
+  await reset();
+});
+
+test("breaker: after 5 server errors in a row calls fail at once, then one probe closes it", async () => {
+  await nextWindow();
+  await control("faults", {
+    method: "GET",
+    path: `/stores/${STORE_HASH}/v3/catalog/summary`,
+    steps: [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }],
+  });
+  const events = [];
+  const api = createFetch({
+    protect: { breaker: "consecutive", pacing: false, budget: false },
+    retry: false,
+    onEvent: (event) => events.push(event),
+  });
+  const url = `${store.apiBase}/v3/catalog/summary`;
+  for (let i = 0; i < 5; i += 1) assert.equal((await api(url, auth)).status, 500);
+  const before = (await requestsSeen("/v3/catalog/summary")).length;
+  const error = await api(url, auth).catch((e) => e);
+  assert.ok(isCircuitOpenError(error), String(error));
+  assert.ok(error.retryAt > Date.now() && error.retryAt <= Date.now() + 5_000);
+  assert.equal((await requestsSeen("/v3/catalog/summary")).length, before, "no request was sent");
+  assert.equal(events.at(-1).type, "circuit_open");
+  const [stats] = Object.values(api.stats());
+  assert.equal(stats.breaker.state, "open");
+  assert.equal(stats.circuitRejections, 1);
+});
+
+test("concurrency: the overall cap and a route's documented limit hold requests until a slot frees", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const slow = async () => {
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    inFlight -= 1;
+    return new Response("{}", { status: 200 });
+  };
+  const capped = createFetch({ fetch: slow, protect: { concurrency: 3, pacing: false } });
+  await Promise.all(Array.from({ length: 12 }, () => capped("https://cap.example/v3/x")));
+  assert.equal(most, 3);
+  most = 0;
+  // GET /v3/catalog/trees/{id}/categories: BigCommerce allows one at a time.
+  const routed = createFetch({ fetch: slow, protect: { pacing: false } });
+  const events = [];
+  await Promise.all(
+    Array.from({ length: 4 }, () =>
+      routed("https://api.bigcommerce.com/stores/abc/v3/catalog/trees/1/categories"),
+    ),
+  );
+  assert.equal(most, 1);
+  const [stats] = Object.values(routed.stats());
+  assert.ok(stats.waits >= 3 && stats.waitedMs > 0, JSON.stringify(stats));
+  assert.equal(events.length, 0);
+  assert.throws(() => createFetch({ protect: { concurrency: 0 } }), /option `protect.concurrency`/);
+  assert.throws(() => createFetch({ protect: { pace: true } }), /option `protect.pace` is not known/);
+});
+
+test("an abort or the total timeout ends a wait for a slot, and the queue goes on", async () => {
+  const hang = () => new Promise(() => {});
+  const api = createFetch({ fetch: hang, protect: { concurrency: 1, pacing: false }, timeout: false });
+  const first = api("https://hang.example/a", { signal: AbortSignal.timeout(300) }).catch((e) => e);
+  const controller = new AbortController();
+  const second = api("https://hang.example/b", { signal: controller.signal }).catch((e) => e);
+  controller.abort(new Error("left the page"));
+  assert.equal((await second).message, "left the page");
+  const timed = createFetch({
+    fetch: hang,
+    protect: { concurrency: 1, pacing: false },
+    timeout: false,
+    totalTimeout: 100,
+  });
+  const blocker = timed("https://hang2.example/a").catch((e) => e);
+  const late = await timed("https://hang2.example/b").catch((e) => e);
+  assert.equal(late.name, "TimeoutError");
+  assert.match(late.message, /waited .* for its turn/);
+  await first;
+  await blocker;
+});
