@@ -2,6 +2,10 @@
 import {
   type BatchFailure,
   createClient,
+  createFetch,
+  isCircuitOpenError,
+  type ProtectEvent,
+  type StoreStats,
   type FieldError,
   isApiError,
   isGraphQLError,
@@ -48,4 +52,28 @@ export async function storefront(storeHash: string, accessToken: string, storefr
   // @ts-expect-error unknown client option types are checked as createFetch's
   createClient({ storeHash, timeout: "3s" });
   return { products, meta, status };
+}
+
+export async function protectedStore(storeHash: string, accessToken: string) {
+  const events: ProtectEvent[] = [];
+  const client = createClient({
+    storeHash,
+    accessToken,
+    protect: { concurrency: 6, breaker: "consecutive" },
+    onEvent: (event) => events.push(event),
+  });
+  const api = createFetch({ protect: true });
+  try {
+    await client.get("/v3/catalog/products");
+  } catch (error) {
+    if (isCircuitOpenError(error)) {
+      const at: number = error.retryAt;
+      void at;
+    }
+  }
+  const stats: StoreStats | undefined = client.stats()[`api.bigcommerce.com/stores/${storeHash}`];
+  const left: number | undefined = api.stats().x?.pacing?.left;
+  // @ts-expect-error the breaker is a mode name or false
+  createFetch({ protect: { breaker: "always" } });
+  return { events, stats, left };
 }
