@@ -8,7 +8,7 @@
 //
 // Prints one line per test, as node --test's TAP does, and exits 1 when any test or hook failed.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/emulator.mjs";
 import { freePort, Scope, stopEverythingOnExit, waitForPort } from "../lib/processes.mjs";
@@ -17,13 +17,16 @@ import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "../..");
-/** The suites that run here as well as in Node: those whose server is the emulator. */
-const SUITES = ["tests/js/client.test.mjs"];
 /**
- * The emulator's options, which a suite must ask for too. Each answer closes its connection: workerd
- * silently sends a request again when a reused keep-alive connection fails, which would hide a cut.
+ * The suites that run here as well as in Node (those whose server is the emulator), with the options
+ * each starts the emulator with: this runner starts it so, and the suite must ask for the same. The
+ * client suite's answers close their connections: workerd silently sends a request again when a reused
+ * keep-alive connection fails, which would hide a cut.
  */
-const EMULATOR_OPTIONS = { keepAlive: false };
+const SUITES = {
+  "tests/js/client.test.mjs": { keepAlive: false },
+  "tests/js/protect.test.mjs": { timeScale: 0.05, quota: 20 },
+};
 
 stopEverythingOnExit("workerd suites");
 requireBuild("workerd suites");
@@ -31,7 +34,7 @@ requireBuild("workerd suites");
 const exportsOfPackage = JSON.parse(readFileSync(join(repo, "pkg/package.json"), "utf8")).exports["."];
 const workerdEntry = join(repo, "pkg", exportsOfPackage.workerd);
 
-async function runSuite(scope, file, emulator) {
+async function runSuite(scope, file, emulator, options) {
   const name = basename(file, ".mjs");
   const out = join(repo, ".cache/workerd-suites", name);
   const entry = join(out, "..", `${name}.entry.mjs`);
@@ -59,7 +62,7 @@ async function runSuite(scope, file, emulator) {
     scope.start(join(repo, "node_modules/.bin/workerd"), serveArgs(port), { cwd: out }),
     "workerd",
   );
-  const query = new URLSearchParams({ url: emulator.url, options: JSON.stringify(EMULATOR_OPTIONS) });
+  const query = new URLSearchParams({ url: emulator.url, options: JSON.stringify(options) });
   const res = await fetch(`http://127.0.0.1:${port}/?${query}`);
   const text = await res.text();
   if (!res.ok) throw new Error(`${name}: the worker answered ${res.status}: ${text.slice(0, 1000)}`);
@@ -67,18 +70,20 @@ async function runSuite(scope, file, emulator) {
 }
 
 async function main() {
-  const files = (process.argv.length > 2 ? process.argv.slice(2) : SUITES).map((f) => resolve(repo, f));
+  const files = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(SUITES);
   const probe = new Scope();
   console.log(`# ${(await probe.run(join(repo, "node_modules/.bin/workerd"), ["--version"])).trim()}`);
   await probe.dispose();
   let passed = 0;
   let failed = 0;
   let n = 0;
-  for (const file of files) {
+  for (const name of files) {
+    const file = resolve(repo, name);
+    const options = SUITES[relative(repo, file)] ?? {};
     const scope = new Scope({ verbose: process.env.WORKERD_VERBOSE === "1" });
-    const emulator = await startEmulator(EMULATOR_OPTIONS);
+    const emulator = await startEmulator(options);
     try {
-      for (const result of await runSuite(scope, file, emulator)) {
+      for (const result of await runSuite(scope, file, emulator, options)) {
         const label = result.hook
           ? `${basename(file)} ${result.hook} hook`
           : `${basename(file)}: ${result.name}`;
