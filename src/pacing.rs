@@ -5,8 +5,10 @@
 //! `-Time-Window-Ms` (`bigcommerce-api-behaviour.md`, "Rate limiting"). The quota belongs to the store,
 //! shared by every app and client of it, so one [`Pacer`] serves every client of a store in a process
 //! or isolate. It keeps an estimate of the requests left in the window:
-//! - each answer resets the estimate to what the server said, less the requests sent after the one it
-//!   answers (numbered by [`Pacer::sent`]; an answer older than the freshest seen is ignored);
+//! - each answer gives what the server said, less the requests it may not have counted: those sent
+//!   after the one it answers (numbered by [`Pacer::sent`]), and those sent before it that are not
+//!   answered yet (a server with many connections does not take requests in the order they were
+//!   sent); within a window the estimate is the fewest any answer allows;
 //! - each send takes one;
 //! - when the window's reset time passes, the whole quota is back.
 //!
@@ -16,6 +18,8 @@
 //! for the reset. Before any answer has said anything, [`UNKNOWN_BURST`] requests may go, and the rest
 //! wait for the first answer; an answer without the headers (an API that does not send them) lets
 //! everything go.
+
+use alloc::vec::Vec;
 
 use crate::hints::RateLimitHint;
 
@@ -97,8 +101,8 @@ pub struct Pacer {
     /// Requests sent so far; each is numbered by this count.
     sent: u64,
     window: Option<Window>,
-    /// Requests sent and not answered yet.
-    out: u32,
+    /// The numbers of the requests sent and not answered yet, in order.
+    out: Vec<u64>,
     /// An answer came without the window's headers before any came with them: the API does not send
     /// them, so there is nothing to pace by.
     silent: bool,
@@ -116,7 +120,7 @@ impl Pacer {
     pub fn permit(&mut self, now_ms: u64, waiting: u32) -> Permit {
         self.roll(now_ms);
         let Some(window) = self.window else {
-            return if self.silent || self.out < UNKNOWN_BURST {
+            return if self.silent || self.out.len() < UNKNOWN_BURST as usize {
                 Permit::Now
             } else {
                 Permit::Wait {
@@ -155,7 +159,7 @@ impl Pacer {
     pub fn sent(&mut self, now_ms: u64) -> u64 {
         self.roll(now_ms);
         self.sent = self.sent.saturating_add(1);
-        self.out = self.out.saturating_add(1);
+        self.out.push(self.sent);
         if let Some(window) = self.window.as_mut() {
             window.left = window.left.saturating_sub(1);
         }
@@ -168,7 +172,9 @@ impl Pacer {
     /// window; when no answer has had them, it says the API does not send them, and requests are no
     /// longer held back for the first answer.
     pub fn answered(&mut self, request: u64, hints: Option<&RateLimitHint>, now_ms: u64) {
-        self.out = self.out.saturating_sub(1);
+        // Numbers only grow, so `out` stays sorted; the ones before this answer's it may not count.
+        let earlier_out = self.out.partition_point(|&number| number < request);
+        self.out.retain(|&number| number != request);
         let Some(hints) = hints else {
             return;
         };
@@ -180,8 +186,11 @@ impl Pacer {
         };
         let window_ms = hints.window_ms.filter(|&ms| ms > 0).unwrap_or(DEFAULT_WINDOW_MS);
         let reset_at_ms = now_ms.saturating_add(reset_ms.min(window_ms));
-        let sent_after = self.sent.saturating_sub(request);
-        let left = u32::try_from(left.saturating_sub(sent_after)).unwrap_or(u32::MAX);
+        let uncounted = self
+            .sent
+            .saturating_sub(request)
+            .saturating_add(earlier_out as u64);
+        let left = u32::try_from(left.saturating_sub(uncounted)).unwrap_or(u32::MAX);
         let quota = hints
             .requests_quota
             .map_or(left, |quota| u32::try_from(quota).unwrap_or(u32::MAX));
@@ -199,9 +208,17 @@ impl Pacer {
             Some(known) if reset_at_ms > known.reset_at_ms.saturating_add(half(&known)) => fresh,
             // An earlier window's answer, come late: it tells nothing of this one.
             Some(known) if reset_at_ms.saturating_add(half(&known)) < known.reset_at_ms => known,
-            // The same window: only an answer to a later request is fresher.
-            Some(known) if request <= known.seen => known,
-            Some(_) => fresh,
+            // The same window: the fewest any answer allows. An answer can say more than are left: a
+            // request sent before it, processed after it, may have been answered first, and neither
+            // the answer nor `out` counts it.
+            Some(known) if request <= known.seen => Window {
+                left: known.left.min(left),
+                ..known
+            },
+            Some(known) => Window {
+                left: known.left.min(left),
+                ..fresh
+            },
         });
     }
 
@@ -229,7 +246,8 @@ impl Pacer {
         window.reset_at_ms = window
             .reset_at_ms
             .saturating_add(windows_past.saturating_mul(length));
-        window.left = window.quota.saturating_sub(self.out);
+        let out = u32::try_from(self.out.len()).unwrap_or(u32::MAX);
+        window.left = window.quota.saturating_sub(out);
     }
 }
 

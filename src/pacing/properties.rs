@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use super::tests::{run, Store};
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn a_paced_burst_never_goes_past_the_quota(

@@ -92,8 +92,10 @@ fn an_answer_to_an_older_request_is_not_fresher() {
     let a = pacer.sent(0);
     let b = pacer.sent(0);
     pacer.answered(b, Some(&hints(80, 150, 20_000, 30_000)), 5);
+    // `a` is still out: the server may not have counted it yet.
+    assert_eq!(pacer.state(5).map(|s| s.left), Some(79));
     pacer.answered(a, Some(&hints(81, 150, 20_000, 30_000)), 6);
-    assert_eq!(pacer.state(6).map(|s| s.left), Some(80));
+    assert_eq!(pacer.state(6).map(|s| s.left), Some(79));
 }
 
 #[test]
@@ -189,8 +191,9 @@ impl Store {
 }
 
 /// Paces `requests` against `store` with at most `in_flight` out at once, each request reaching the
-/// server `latency(i)` ms after it is sent and its answer coming back as long after. Returns when the
-/// last answer arrived and how many answers came.
+/// server `latency(number)` ms after it is sent and its answer coming back `latency(!number)` ms after
+/// that (so a later request may overtake an earlier one either way). Returns when the last answer
+/// arrived and how many came.
 pub(super) fn run(
     store: &mut Store,
     requests: u32,
@@ -200,28 +203,35 @@ pub(super) fn run(
     let mut pacer = Pacer::new();
     let mut now = 0;
     let mut waiting = requests;
-    // (answer time, request number, headers)
-    let mut out: Vec<(u64, u64, RateLimitHint)> = Vec::new();
+    // (arrival at the server, request number), and (answer time, request number, headers).
+    let mut arriving: Vec<(u64, u64)> = Vec::new();
+    let mut answering: Vec<(u64, u64, RateLimitHint)> = Vec::new();
     let mut finished = 0;
     let mut answers = 0;
     let mut wake = u64::MAX;
-    while waiting > 0 || !out.is_empty() {
-        // Answers due now.
-        out.sort_by_key(|&(at, number, _)| (at, number));
-        while out.first().is_some_and(|&(at, _, _)| at <= now) {
-            let (at, number, hints) = out.remove(0);
+    loop {
+        // The server takes requests in the order they arrive.
+        arriving.sort_by_key(|&(at, number)| (at, number));
+        while arriving.first().is_some_and(|&(at, _)| at <= now) {
+            let (at, number) = arriving.remove(0);
+            answering.push((at + latency(!number), number, store.handle(at)));
+        }
+        answering.sort_by_key(|&(at, number, _)| (at, number));
+        while answering.first().is_some_and(|&(at, _, _)| at <= now) {
+            let (at, number, hints) = answering.remove(0);
             pacer.answered(number, Some(&hints), at);
             finished = finished.max(at);
             answers += 1;
         }
-        while waiting > 0 && (out.len() as u32) < in_flight {
+        let out = (arriving.len() + answering.len()) as u32;
+        let mut sent = 0;
+        while waiting > 0 && out + sent < in_flight {
             match pacer.permit(now, waiting) {
                 Permit::Now => {
                     let number = pacer.sent(now);
-                    let there = now + latency(number);
-                    let headers = store.handle(there);
-                    out.push((there + latency(number), number, headers));
+                    arriving.push((now + latency(number), number));
                     waiting -= 1;
+                    sent += 1;
                 }
                 Permit::Wait { ms, .. } => {
                     wake = now + ms.max(1);
@@ -229,11 +239,16 @@ pub(super) fn run(
                 }
             }
         }
-        let next_answer = out.iter().map(|&(at, _, _)| at).min().unwrap_or(u64::MAX);
-        let next = if waiting > 0 && (out.len() as u32) < in_flight {
-            next_answer.min(wake)
+        let next_event = arriving
+            .iter()
+            .map(|&(at, _)| at)
+            .chain(answering.iter().map(|&(at, _, _)| at))
+            .min()
+            .unwrap_or(u64::MAX);
+        let next = if waiting > 0 && out + sent < in_flight {
+            next_event.min(wake)
         } else {
-            next_answer
+            next_event
         };
         if next == u64::MAX {
             break;
