@@ -101,3 +101,4 @@ test-faults: build browsers
 ## Benchmarks (not part of `make test`): prints one table and writes BENCHMARKS.md (about 2.5 min).
 bench: build
 	node bench/run.mjs
+	node bench/protect.mjs

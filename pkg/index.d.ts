@@ -120,6 +120,9 @@ export interface TraceEntry {
   decision: "retry" | "stop";
   /** The wait before the next attempt (0 on a stop). */
   delayMs: number;
+  /** With `protect`: how long this attempt waited for its turn at the store, and for what. */
+  waitedMs?: number;
+  waitedFor?: "pacing" | "concurrency" | "queue";
   /** Why: a {@link RetryReason} on a retry, a {@link StopReason} on a stop. */
   reason: RetryReason | StopReason;
   /** Where the wait came from; on a stop, the header whose hint caused it. */

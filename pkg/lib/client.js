@@ -102,6 +102,7 @@ async function run(client, input, init) {
         if (turn !== undefined) guard.failed(turn.ticket, false);
         attempt.unlink();
         history ??= startHistory(policy, request, started);
+        if (turn?.waitedMs > 0) history.waited(turn.waitedMs, turn.reason);
         wait = history.afterFailure(outcome.timedOut, Date.now(), Math.random());
         if (client.shouldRetry !== undefined) wait = await askCaller(client, request, history, wait);
         if (wait !== undefined && guard !== undefined) wait = spend(guard, history, (c) => (retryCost = c));
@@ -116,6 +117,7 @@ async function run(client, input, init) {
           return outcome;
         }
         history ??= startHistory(policy, request, started);
+        if (turn?.waitedMs > 0) history.waited(turn.waitedMs, turn.reason);
         const hints = core.hintValues(outcome.headers);
         wait = history.afterResponse(status, hints, isCrossOrigin(outcome), Date.now(), Math.random());
         if (client.shouldRetry !== undefined) wait = await askCaller(client, request, history, wait);

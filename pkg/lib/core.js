@@ -372,6 +372,11 @@ export class CallHistory extends OnInstance {
     return this.record(["verdict", answer, nowMs, random]);
   }
 
+  /** The attempt whose outcome comes next waited `ms` for its turn (`reason`: pacing or concurrency). */
+  waited(ms, reason) {
+    this.record(["waited", ms, reason]);
+  }
+
   /** Whether the latest decision is a retry after a 429 (the retry budget charges it less). */
   retriesThrottled() {
     return this.ask("retriesThrottled");
@@ -421,6 +426,7 @@ export class CallHistory extends OnInstance {
 function apply(attempts, step) {
   if (step[0] === "verdict") return attempts.verdict(step[1], step[2], step[3]);
   if (step[0] === "budget") return attempts.afterBudget(step[1]);
+  if (step[0] === "waited") return attempts.waited(step[1], cut(`${step[2]}`));
   if (step.length === 3) return attempts.afterFailure(step[0], step[1], step[2]);
   return attempts.afterResponse(step[0], step[1], step[2], step[3], step[4]);
 }

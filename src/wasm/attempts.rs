@@ -47,6 +47,8 @@ pub struct Attempts {
     replayable: bool,
     started_ms: f64,
     trace: Vec<TraceEntry>,
+    /// The wait before the attempt whose outcome comes next.
+    waited: Option<(u64, &'static str)>,
 }
 
 /// One line of the history.
@@ -55,6 +57,8 @@ struct TraceEntry {
     outcome: Outcome,
     elapsed_ms: u64,
     decision: RetryDecision,
+    /// How long the attempt waited for its turn at the store (`protect`), and for what.
+    waited: Option<(u64, &'static str)>,
 }
 
 #[wasm_bindgen]
@@ -77,6 +81,7 @@ impl Attempts {
             replayable,
             started_ms,
             trace: Vec::new(),
+            waited: None,
         }
     }
 
@@ -153,6 +158,17 @@ impl Attempts {
             RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
             RetryDecision::Stop(_) => None,
         }
+    }
+
+    /// The attempt whose outcome is told next waited `ms` for its turn at the store, held last by
+    /// `reason` (`"pacing"` or `"concurrency"`); its trace entry says so (`waitedMs`, `waitedFor`).
+    pub fn waited(&mut self, ms: f64, reason: &str) {
+        let reason = match reason {
+            "pacing" => "pacing",
+            "concurrency" => "concurrency",
+            _ => "queue",
+        };
+        self.waited = (ms >= 1.0).then_some((ms as u64, reason));
     }
 
     /// Whether the latest decision is a retry after throttling (a 429), which the store's retry
@@ -275,6 +291,7 @@ impl Attempts {
             outcome,
             elapsed_ms,
             decision,
+            waited: self.waited.take(),
         });
         match decision {
             RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
@@ -334,6 +351,10 @@ fn trace_entry(entry: &TraceEntry) -> Object {
         }
     }
     set_hidden(&object, entry.outcome);
+    if let Some((ms, reason)) = entry.waited {
+        set(&object, "waitedMs", &(ms as f64).into());
+        set(&object, "waitedFor", &reason.into());
+    }
     object
 }
 

@@ -960,6 +960,94 @@ scenarios.push(
       noTokens(ctx, error, "ApiError");
     },
   },
+  // protect: each scenario uses settings of its own (a different `concurrency`), so that it gets a store
+  // guard of its own: guards are shared by every client with the same settings.
+  {
+    name: "protect: pacing keeps a burst of 40 under a quota of 10 without a 429",
+    async run(ctx) {
+      await ctx.control("config", { quota: 10, windowMs: 500 });
+      const statuses = [];
+      const api = ctx.lib.createFetch({
+        protect: { concurrency: 20 },
+        retry: false,
+        timeout: false,
+        totalTimeout: false,
+        fetch: async (input, init) => {
+          const res = await fetch(input, init);
+          statuses.push(res.status);
+          return res;
+        },
+      });
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => api(ctx.url("/v3/catalog/brands"), { headers: ctx.auth })),
+      );
+      const ms = Date.now() - started;
+      equal(results.filter((r) => r.status !== 200).length, 0, "calls not answered 200");
+      equal(statuses.filter((s) => s === 429).length, 0, "429s");
+      equal((await ctx.requests("/v3/catalog/brands")).length, 40, "requests seen");
+      // 40 on 10 a window: the fourth window's 10 go when it opens, 1.5 s in.
+      check(ms >= 1_400 && ms < 3_000, `took ${ms} ms`);
+      const [stats] = Object.values(api.stats());
+      check(stats.waits > 0 && stats.pacing.quota === 10, `stats: ${JSON.stringify(stats)}`);
+    },
+  },
+  {
+    name: "protect: the retry budget stops retries in an outage",
+    async run(ctx) {
+      await ctx.fault("/v3/catalog/variants", [{ status: 503 }], { repeat: true });
+      const api = ctx.lib.createFetch({
+        protect: { concurrency: 21, pacing: false, breaker: false },
+        retry: { limit: 2, backoff: { baseMs: 1, maxMs: 2 } },
+      });
+      let last;
+      for (let i = 0; i < 40; i += 1)
+        last = await api(ctx.url("/v3/catalog/variants"), { headers: ctx.auth });
+      // 500 tokens pay for 50 retries at 10: the first 25 calls retry twice, the other 15 not at all.
+      equal((await ctx.requests("/v3/catalog/variants")).length, 90, "requests seen");
+      equal(ctx.lib.retryInfo(last).reason, "retry_budget", "last call's reason");
+    },
+  },
+  {
+    name: "protect: the consecutive breaker fails calls at once after 5 server errors",
+    async run(ctx) {
+      await ctx.fault("/v3/catalog/summary", [{ status: 500 }], { repeat: true });
+      const api = ctx.lib.createFetch({
+        protect: { concurrency: 22, breaker: "consecutive", pacing: false, budget: false },
+        retry: false,
+      });
+      for (let i = 0; i < 5; i += 1) {
+        equal((await api(ctx.url("/v3/catalog/summary"), { headers: ctx.auth })).status, 500, "status");
+      }
+      const error = await rejection(api(ctx.url("/v3/catalog/summary"), { headers: ctx.auth }));
+      equal([error.name, error.reason], ["CircuitOpenError", "circuit_open"], "error");
+      check(ctx.lib.isCircuitOpenError(error), "isCircuitOpenError");
+      check(error.retryAt > Date.now(), `retryAt ${error.retryAt}`);
+      equal((await ctx.requests("/v3/catalog/summary")).length, 5, "requests seen");
+    },
+  },
+  {
+    name: "protect: PUT /v3/customers waits for one of its 3 slots instead of meeting a 429",
+    async run(ctx) {
+      const api = ctx.lib.createFetch({ protect: { concurrency: 23, pacing: false }, retry: false });
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          api(ctx.url("/v3/customers"), {
+            method: "PUT",
+            headers: { ...ctx.auth, "content-type": "application/json" },
+            body: "[]",
+          }),
+        ),
+      );
+      equal(
+        results.map((r) => r.status),
+        Array(8).fill(200),
+        "statuses (the emulator answers 429 past 3 at once)",
+      );
+      const [stats] = Object.values(api.stats());
+      check(stats.waits >= 5, `waits: ${stats.waits}`);
+    },
+  },
 );
 
 /** Runs every scenario (or those whose names include `only`), each after a reset of the emulator. */

@@ -165,3 +165,26 @@ test("an abort or the total timeout ends a wait for a slot, and the queue goes o
   await first;
   await blocker;
 });
+
+test("the trace says how long an attempt waited for its turn, and for what", async () => {
+  let calls = 0;
+  const busyOnce = async () => {
+    calls += 1;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    return new Response("", { status: calls <= 2 ? 503 : 200 });
+  };
+  const api = createFetch({
+    fetch: busyOnce,
+    protect: { concurrency: 1, pacing: false },
+    retry: { backoff: { baseMs: 1, maxMs: 1 } },
+  });
+  const [first, second] = await Promise.all([api("https://one.example/a"), api("https://one.example/b")]);
+  assert.equal(first.status, 200);
+  assert.equal(second.status, 200);
+  const waitedEntries = [...retryInfo(first).trace, ...retryInfo(second).trace].filter((e) => e.waitedMs);
+  assert.ok(waitedEntries.length >= 1, JSON.stringify([retryInfo(first), retryInfo(second)]));
+  for (const entry of waitedEntries) {
+    assert.equal(entry.waitedFor, "concurrency");
+    assert.ok(entry.waitedMs >= 20, `waited ${entry.waitedMs} ms`);
+  }
+});
