@@ -3,14 +3,14 @@ import {
   type BatchFailure,
   createClient,
   createFetch,
-  isCircuitOpenError,
-  type ProtectEvent,
-  type StoreStats,
   type FieldError,
   isApiError,
+  isCircuitOpenError,
   isGraphQLError,
   isPartialResult,
   metaOf,
+  type ProtectEvent,
+  type StoreStats,
 } from "commerce-fetch";
 
 interface Product {
