@@ -223,7 +223,9 @@ function countRequest(state) {
   const now = performance.now();
   if (now - state.window.start >= state.windowMs) state.window = { start: now, used: 0 };
   state.window.used += 1;
-  const resetMs = Math.max(0, Math.ceil(state.window.start + state.windowMs - now));
+  // Clamped to the window: `start + windowMs - now` can come out a hair over the window in floating
+  // point, and its ceiling one millisecond over.
+  const resetMs = Math.min(state.windowMs, Math.max(0, Math.ceil(state.window.start + state.windowMs - now)));
   const left = state.quota - state.window.used;
   return {
     left,
