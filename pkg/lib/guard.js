@@ -59,16 +59,26 @@ export class StoreGuard {
   }
 
   /**
-   * Waits for an attempt's turn: resolves with `{ ticket, waitedMs, reason }` when it may be sent;
+   * Waits for an attempt's turn: `{ ticket, waitedMs, reason }` at once when it may be sent now, else a
+   * promise of it;
    * rejects with the caller's abort reason, a `TimeoutError` when `leftMs` (what is left of the total
    * timeout) passes first, or a `CircuitOpenError`.
    */
   enter(method, url, signal, leftMs, onEvent) {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const route = core.routeOf(method, url);
+    const ticket = this.core.ask("enqueue", route, Date.now());
+    // Nobody waiting: the core may let this one go at once, without a promise to settle later.
+    if (this.waiters.size === 0) {
+      const next = this.core.ask("next", Date.now());
+      if (next === ticket) return { ticket, waitedMs: 0, reason: "" };
+      if (next === -3 && this.core.ask("lastTicket") === ticket) {
+        return Promise.reject(this.circuitOpen(onEvent));
+      }
+    }
     return new Promise((resolve, reject) => {
       const waiter = { route, resolve, reject, signal, onEvent, timer: undefined, abort: undefined };
-      waiter.ticket = this.core.ask("enqueue", route, Date.now());
+      waiter.ticket = ticket;
       this.waiters.set(waiter.ticket, waiter);
       if (signal !== undefined) {
         waiter.abort = () => this.leave(waiter, abortReason(signal));
@@ -143,14 +153,7 @@ export class StoreGuard {
         if (waiter === undefined) continue;
         this.waiters.delete(waiter.ticket);
         settle(waiter);
-        const retryAt = this.core.ask("retryAt");
-        waiter.onEvent?.({ type: "circuit_open", store: this.key, retryAt });
-        waiter.reject(
-          new CircuitOpenError(
-            `the circuit breaker of ${this.key} is open after server errors; try again in ${Math.max(0, retryAt - Date.now())} ms`,
-            { attempts: 0, reason: "circuit_open", retryAt, store: this.key },
-          ),
-        );
+        waiter.reject(this.circuitOpen(waiter.onEvent));
       } else {
         // -2: pacing asks to wait; an answer wakes the queue sooner. 0 or -1: nothing to do until an
         // attempt ends.
@@ -158,6 +161,16 @@ export class StoreGuard {
         return;
       }
     }
+  }
+
+  /** The error for a call the open breaker refused (after `next` gave -3), told to `onEvent` too. */
+  circuitOpen(onEvent) {
+    const retryAt = this.core.ask("retryAt");
+    onEvent?.({ type: "circuit_open", store: this.key, retryAt });
+    return new CircuitOpenError(
+      `the circuit breaker of ${this.key} is open after server errors; try again in ${Math.max(0, retryAt - Date.now())} ms`,
+      { attempts: 0, reason: "circuit_open", retryAt, store: this.key },
+    );
   }
 
   /** After a trap the core's guard is new and empty: the waiting requests are queued again. */
