@@ -23,6 +23,8 @@ use alloc::vec::Vec;
 
 use crate::hints::RateLimitHint;
 
+pub mod shared;
+
 /// Requests that may be in flight before any answer has told the store's state. The smallest plan's
 /// quota is 150 requests a window, so ten unknown requests cannot use it up on their own, and a cold
 /// storefront page's first few calls do not wait a round trip.

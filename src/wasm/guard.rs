@@ -7,6 +7,10 @@
 //! first, is the one the style guide gives: concurrency and pacing (waiting here, before the attempt's
 //! time limit starts), then the retry decision with its budget (`spendRetry`), then the breaker (asked
 //! as the attempt starts), then the attempt's own time limit.
+//!
+//! With shared pacing (`commerce-fetch/cloudflare`), the store's pacer is kept by a Durable Object
+//! that every isolate asks: the guard keeps no pacer, JavaScript asks the object once a request has
+//! its turn here, and the guard counts that wait (`pacedElsewhere`).
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -67,12 +71,16 @@ struct Counters {
     waits: u32,
     waited_ms: f64,
     circuit_rejections: u32,
+    /// Times the shared pacing could not be asked or told.
+    shared_pacing_errors: u32,
 }
 
 /// The protection of one store.
 #[wasm_bindgen]
 pub struct Guard {
     pacer: Option<Pacer>,
+    /// The store's pacing is asked of a shared object, not `pacer`.
+    shared_pacing: bool,
     budget: Option<Budget>,
     breaker: Option<Breaker>,
     slots: Slots,
@@ -99,13 +107,15 @@ fn ms(now: f64) -> u64 {
 
 #[wasm_bindgen]
 impl Guard {
-    /// A guard with the parts asked for: `pacing`; `budget` (AWS standard mode's bucket); `breaker`
-    /// 0 off, 1 Polly's sampling breaker, 2 the consecutive one; `overall` requests in flight at most
-    /// (0 for no cap); `routes`: BigCommerce's per-route limits.
+    /// A guard with the parts asked for: `pacing` 0 off, 1 here, 2 shared (asked of another object);
+    /// `budget` (AWS standard mode's bucket); `breaker` 0 off, 1 Polly's sampling breaker, 2 the
+    /// consecutive one; `overall` requests in flight at most (0 for no cap); `routes`: BigCommerce's
+    /// per-route limits.
     #[wasm_bindgen(constructor)]
-    pub fn new(pacing: bool, budget: bool, breaker: u8, overall: u32, routes: bool) -> Guard {
+    pub fn new(pacing: u8, budget: bool, breaker: u8, overall: u32, routes: bool) -> Guard {
         Guard {
-            pacer: pacing.then(Pacer::new),
+            pacer: (pacing == 1).then(Pacer::new),
+            shared_pacing: pacing == 2,
             budget: budget.then(|| Budget::new(AWS_STANDARD)),
             breaker: match breaker {
                 1 => Some(Breaker::new(POLLY_DEFAULT)),
@@ -236,6 +246,24 @@ impl Guard {
         String::from(self.last_reason)
     }
 
+    /// With shared pacing: a request that started after waiting `queued_ms` here then waited
+    /// `paced_ms` for the shared pacing's grant; counted in the waits.
+    #[wasm_bindgen(js_name = pacedElsewhere)]
+    pub fn paced_elsewhere(&mut self, queued_ms: f64, paced_ms: f64) {
+        if paced_ms > 0.0 {
+            if queued_ms <= 0.0 {
+                self.counters.waits += 1;
+            }
+            self.counters.waited_ms += paced_ms;
+        }
+    }
+
+    /// With shared pacing: it could not be asked or told (the request went without its grant).
+    #[wasm_bindgen(js_name = sharedPacingFailed)]
+    pub fn shared_pacing_failed(&mut self) {
+        self.counters.shared_pacing_errors = self.counters.shared_pacing_errors.saturating_add(1);
+    }
+
     /// The attempt of `ticket` got a response with `status` at `now`; `hints` are the values of
     /// `hintHeaders()`, joined by line feeds.
     pub fn answered(&mut self, ticket: u32, status: u16, hints: &str, now: f64) {
@@ -299,8 +327,9 @@ impl Guard {
     }
 
     /// `{ attempts, retries, retriesRefused, rateLimited, rateLimitedWithoutHeaders, waits, waitedMs,
-    /// queued, inFlight, circuitRejections, pacing?: { left, quota, resetInMs }, budget?: { tokens,
-    /// capacity }, breaker?: { state, until?, failures, calls } }` at `now`.
+    /// queued, inFlight, circuitRejections, sharedPacingErrors?, pacing?: { left, quota, resetInMs },
+    /// budget?: { tokens, capacity }, breaker?: { state, until?, failures, calls } }` at `now`
+    /// (`sharedPacingErrors` with shared pacing, `pacing` with pacing here).
     pub fn stats(&mut self, now: f64) -> Object {
         let now_ms = ms(now);
         let c = &self.counters;
@@ -315,6 +344,9 @@ impl Guard {
         set(&stats, "queued", &(self.waiting.len() as u32).into());
         set(&stats, "inFlight", &(self.out.len() as u32).into());
         set(&stats, "circuitRejections", &c.circuit_rejections.into());
+        if self.shared_pacing {
+            set(&stats, "sharedPacingErrors", &c.shared_pacing_errors.into());
+        }
         if let Some(state) = self.pacer.as_mut().and_then(|pacer| pacer.state(now_ms)) {
             let pacing = Object::new();
             set(&pacing, "left", &state.left.into());

@@ -21,6 +21,7 @@ mod policy;
 mod redirects;
 #[cfg(not(feature = "std"))]
 mod runtime;
+mod shared_pacer;
 mod status;
 
 pub use attempts::{hint_headers, Attempts};
@@ -32,4 +33,5 @@ pub use guard::{route_of_js, store_key_js, Guard};
 pub use pages::job;
 pub use policy::Policy;
 pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};
+pub use shared_pacer::SharedPacer;
 pub use status::interpret;
