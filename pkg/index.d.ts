@@ -320,9 +320,20 @@ export interface ProtectOptions {
    * requests go at once while the ones left in the window cover every waiting request; otherwise the
    * ones left are spread over the rest of the window and the others wait for its reset. Before the
    * first answer, 10 may go. An API that sends none of these headers is not paced.
+   *
+   * `true` paces in this process or isolate. On Cloudflare Workers, where many isolates call one
+   * store and each sees only its own answers, pass the namespace of the `StoreQuota` Durable Object
+   * from `commerce-fetch/cloudflare` instead: each store's pacing is then kept by one object
+   * (`idFromName(store)`) for every isolate, asked before each request and told of each answer. An
+   * object that cannot be reached lets requests go unpaced (`stats()`: `sharedPacingErrors`).
    * @default true
+   *
+   * @example
+   * // wrangler.jsonc: "durable_objects": { "bindings": [{ "name": "STORE_QUOTA", "class_name": "StoreQuota" }] }
+   * export { StoreQuota } from "commerce-fetch/cloudflare";
+   * const api = createFetch({ protect: { pacing: env.STORE_QUOTA } });
    */
-  pacing?: boolean;
+  pacing?: boolean | StoreQuotaNamespace;
   /**
    * A retry budget per store, as the AWS SDK's standard retry mode: 500 tokens; a retry after a 429
    * costs 5, any other 10; a call that succeeds at once gives 1 back, one that succeeds after retries
@@ -355,6 +366,18 @@ export interface ProtectOptions {
   routeLimits?: boolean;
 }
 
+/**
+ * A Durable Object namespace bound to the `StoreQuota` class of `commerce-fetch/cloudflare`, as a
+ * Worker's `env` holds it (Cloudflare's `DurableObjectNamespace<StoreQuota>`). Only `idFromName` and
+ * `get` are used.
+ */
+export interface StoreQuotaNamespace {
+  /** The id of the object named `name`: here, a store (`api.bigcommerce.com/stores/{hash}`, or an origin). */
+  idFromName(name: string): unknown;
+  /** A stub of the object with `id`, whose `take` and `answered` the client calls. */
+  get(id: unknown): unknown;
+}
+
 /** What {@link CreateFetchOptions.onEvent} is told. */
 export type ProtectEvent =
   | {
@@ -384,7 +407,12 @@ export interface StoreStats {
   inFlight: number;
   /** Calls the open breaker refused. */
   circuitRejections: number;
-  /** The window as pacing sees it (once an answer told it). */
+  /**
+   * With pacing shared by a Durable Object ({@link ProtectOptions.pacing}): times the object could not
+   * be asked or told (the requests then went unpaced).
+   */
+  sharedPacingErrors?: number;
+  /** The window as pacing in this isolate sees it (once an answer told it; not with shared pacing). */
   pacing?: { left: number; quota: number; resetInMs: number };
   budget?: { tokens: number; capacity: number };
   breaker?: { state: "closed" | "open" | "half_open"; until?: number; failures: number; calls: number };

@@ -109,6 +109,11 @@ export function retryInfo(response) {
 }
 
 /**
+ * Internal, for the Cloudflare entry's Durable Object (commerce-fetch/cloudflare, not in the types): a
+ * store's pacing, shared by every isolate that calls the store.
+ */
+export { CoreSharedPacer as _SharedPacer } from "./core.js";
+/**
  * Internal, for the browser entry (not in the types): this runtime hides where redirects lead (a
  * manual redirect is an opaque response), so only requests that carry credentials are kept from
  * following them.

@@ -91,7 +91,7 @@ async function run(client, input, init) {
           outcome = attempt.failure(error);
         } catch (thrown) {
           // Aborted, refused or invalid: it tells the store's guard nothing.
-          if (turn !== undefined) guard.failed(turn.ticket, true);
+          if (turn !== undefined) guard.failed(turn, true);
           throw thrown;
         }
       } finally {
@@ -99,7 +99,7 @@ async function run(client, input, init) {
       }
       let wait;
       if (outcome instanceof Failure) {
-        if (turn !== undefined) guard.failed(turn.ticket, false);
+        if (turn !== undefined) guard.failed(turn, false);
         attempt.unlink();
         history ??= startHistory(policy, request, started);
         if (turn?.waitedMs > 0) history.waited(turn.waitedMs, turn.reason);
@@ -109,7 +109,7 @@ async function run(client, input, init) {
         if (wait === undefined) throw failure(history, outcome);
       } else {
         const status = statusOf(outcome);
-        if (turn !== undefined) guard.answered(turn.ticket, status, outcome.headers);
+        if (turn !== undefined) guard.answered(turn, status, outcome.headers);
         const decides =
           history !== undefined || policy.decidesAfter(status, client.shouldRetry !== undefined);
         if (!decides) {

@@ -28,6 +28,10 @@ const MAX_MESSAGE = 16 * 1024;
  * so a longer value is malformed and is not copied into the wasm.
  */
 const MAX_HINT = 256;
+/** The longest text of hint values passed in: a value of at most `MAX_HINT` for each header, and line feeds. */
+const MAX_HINT_VALUES = 16 * (MAX_HINT + 1);
+/** The most requests one `take` asks about (the core grants at most 1,000 at a time anyway). */
+const MAX_WAITING = 1_000_000;
 
 /** `text`, cut to `max` characters so that a huge string is never copied into the wasm. */
 export function cut(text, max = MAX_NAME) {
@@ -279,6 +283,43 @@ export class CoreGuard extends OnInstance {
     const fresh = made !== this.seen;
     this.seen = made;
     return fresh;
+  }
+}
+
+/**
+ * The pacing of one store shared by many isolates (src/wasm/shared_pacer.rs), kept by its Durable
+ * Object (commerce-fetch/cloudflare's StoreQuota), which passes on what other isolates sent it: each
+ * value is checked here before it crosses. After a trap it is made again, empty; it learns the window
+ * again from the next answer.
+ */
+export class CoreSharedPacer extends OnInstance {
+  constructor() {
+    super();
+    this.make();
+  }
+
+  build() {
+    return new bindings.SharedPacer();
+  }
+
+  /** Grants the first of `waiting` requests at `now`: `{ first, count }` or `{ waitMs, reason }`. */
+  take(waiting, now) {
+    const asked = Number.isSafeInteger(waiting) && waiting > 0 ? Math.min(waiting, MAX_WAITING) : 1;
+    return this.ask("take", now, asked);
+  }
+
+  /**
+   * Request `number` was answered with `hints` (as `hintValues` makes them), or failed (`undefined`,
+   * or anything but a string). A number that is not a positive whole number is ignored.
+   */
+  answered(number, hints, now) {
+    if (!Number.isSafeInteger(number) || number <= 0) return;
+    this.ask("answered", number, typeof hints === "string" ? cut(hints, MAX_HINT_VALUES) : undefined, now);
+  }
+
+  /** `{ left, quota, resetInMs }`, or `undefined` before any answer told it. */
+  state(now) {
+    return this.ask("state", now);
   }
 }
 

@@ -121,15 +121,40 @@ const PROTECT_DEFAULTS = {
 const protections = new Map();
 
 /**
+ * Ids of the Durable Object namespaces given as `protect.pacing`: settings are told apart by their text,
+ * and a namespace has none, so clients with the same namespace share their guards.
+ */
+const namespaceIds = new WeakMap();
+let namespaces = 0;
+
+function namespaceId(namespace) {
+  let id = namespaceIds.get(namespace);
+  if (id === undefined) {
+    namespaces += 1;
+    id = namespaces;
+    namespaceIds.set(namespace, id);
+  }
+  return id;
+}
+
+const PACING =
+  "true, false or a Durable Object namespace bound to commerce-fetch/cloudflare's StoreQuota (an object with idFromName and get functions)";
+
+/**
  * `protect`: `false` or left out (nothing), `true` (every part), or `{ pacing, budget, breaker,
- * concurrency, routeLimits }` over the defaults of `true`. The same settings give the same object.
+ * concurrency, routeLimits }` over the defaults of `true`; `pacing` may be a Durable Object namespace
+ * (`sharedPacing`). The same settings give the same object.
  */
 function readProtect(value) {
   if (value === undefined || value === false) return undefined;
   if (value !== true && !isPlainObject(value)) throw invalid("protect", "true, false or an object", value);
   const fields = value === true ? {} : section(value, "protect", PROTECT_KEYS, "protect.");
+  const shared = isNamespace(fields.pacing) ? fields.pacing : undefined;
   const settings = {
-    pacing: optional(fields.pacing, "protect.pacing", "true or false", isBoolean) ?? PROTECT_DEFAULTS.pacing,
+    pacing:
+      shared !== undefined
+        ? `shared ${namespaceId(shared)}`
+        : (optional(fields.pacing, "protect.pacing", PACING, isBoolean) ?? PROTECT_DEFAULTS.pacing),
     budget: optional(fields.budget, "protect.budget", "true or false", isBoolean) ?? PROTECT_DEFAULTS.budget,
     breaker:
       optional(fields.breaker, "protect.breaker", '"sampling", "consecutive" or false', isBreaker) ??
@@ -146,10 +171,16 @@ function readProtect(value) {
       PROTECT_DEFAULTS.routeLimits,
   };
   const id = JSON.stringify(settings);
-  if (!protections.has(id)) protections.set(id, { ...settings, id });
+  if (!protections.has(id)) protections.set(id, { ...settings, id, sharedPacing: shared });
   return protections.get(id);
 }
 
+/** A Durable Object namespace (Cloudflare's `DurableObjectNamespace`): what `protect.pacing` shares by. */
+const isNamespace = (value) =>
+  typeof value === "object" &&
+  value !== null &&
+  typeof value.idFromName === "function" &&
+  typeof value.get === "function";
 const isBreaker = (value) => value === false || value === "sampling" || value === "consecutive";
 const isCap = (value) => value === false || (Number.isInteger(value) && value >= 1 && value <= 10_000);
 

@@ -2,7 +2,7 @@
 // limits, against the emulator (a time-scaled quota: 20 requests a 1.5 s window).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createFetch, isCircuitOpenError, retryInfo } from "../../pkg/dist/node.js";
+import { _SharedPacer, createFetch, isCircuitOpenError, retryInfo } from "../../pkg/dist/node.js";
 import { ACCESS_TOKEN, STORE_HASH, startEmulator } from "../emulator/emulator.mjs";
 
 let store;
@@ -187,4 +187,126 @@ test("the trace says how long an attempt waited for its turn, and for what", asy
     assert.equal(entry.waitedFor, "concurrency");
     assert.ok(entry.waitedMs >= 20, `waited ${entry.waitedMs} ms`);
   }
+});
+
+/**
+ * A stand-in for a Durable Object namespace bound to commerce-fetch/cloudflare's StoreQuota: one
+ * `_SharedPacer` per name, called as RPC is (asynchronously, values copied). `take` may be replaced;
+ * `answers` counts the numbers told back.
+ */
+function storeQuotas({ take } = {}) {
+  const pacers = new Map();
+  const namespace = {
+    answers: new Map(),
+    idFromName: (name) => ({ name }),
+    get({ name }) {
+      if (!pacers.has(name)) pacers.set(name, new _SharedPacer());
+      const pacer = pacers.get(name);
+      const rpc = async (call) =>
+        structuredClone(await new Promise((resolve) => setTimeout(() => resolve(call()))));
+      return {
+        take: (waiting) => (take ? take(waiting, pacer) : rpc(() => pacer.take(waiting, Date.now()))),
+        answered: (number, hints) =>
+          rpc(() => {
+            namespace.answers.set(number, (namespace.answers.get(number) ?? 0) + 1);
+            pacer.answered(number, hints, Date.now());
+          }),
+      };
+    },
+  };
+  return namespace;
+}
+
+test("shared pacing: a burst paced by the store's object meets no 429, and each grant is answered once", async () => {
+  await reset();
+  await nextWindow();
+  let limited = 0;
+  const counting = async (input, init) => {
+    const res = await fetch(input, init);
+    if (res.status === 429) limited += 1;
+    return res;
+  };
+  const quotas = storeQuotas();
+  const events = [];
+  const api = createFetch({
+    fetch: counting,
+    protect: { pacing: quotas },
+    totalTimeout: 20_000,
+    onEvent: (event) => events.push(event),
+  });
+  const path = "/v3/catalog/brands";
+  const results = await Promise.allSettled(
+    Array.from({ length: 60 }, () => api(`${store.apiBase}${path}`, auth)),
+  );
+  assert.deepEqual(
+    [results.filter((r) => r.status === "rejected" || r.value.status !== 200).length, limited],
+    [0, 0],
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the last answers' messages
+  assert.deepEqual(
+    [...quotas.answers.keys()].sort((a, b) => a - b),
+    Array.from({ length: 60 }, (_, i) => i + 1),
+  );
+  assert.ok([...quotas.answers.values()].every((times) => times === 1));
+  const [stats] = Object.values(api.stats());
+  assert.equal(stats.sharedPacingErrors, 0);
+  assert.equal(stats.pacing, undefined, "the pacing is the object's");
+  assert.ok(stats.waits >= 40 && events.some((e) => e.type === "waited" && e.reason === "pacing"));
+});
+
+test("shared pacing: an object that cannot be asked lets calls go, and stats count it", async () => {
+  const unreachable = {
+    idFromName: (name) => name,
+    get: () => {
+      throw new Error("no such object");
+    },
+  };
+  const ok = async () => new Response("{}", { status: 200 });
+  const one = createFetch({ fetch: ok, protect: { pacing: unreachable } });
+  const other = createFetch({ fetch: ok, protect: { pacing: unreachable } });
+  await Promise.all([one("https://shared.example/a"), other("https://shared.example/b")]);
+  await one("https://shared.example/c");
+  const [stats] = Object.values(one.stats());
+  assert.deepEqual(other.stats(), one.stats(), "clients with the same namespace share the store's guard");
+  assert.equal(stats.attempts, 3);
+  assert.ok(stats.sharedPacingErrors >= 2, JSON.stringify(stats));
+  assert.throws(
+    () => createFetch({ protect: { pacing: { get() {} } } }),
+    /option `protect.pacing` must be true, false or a Durable Object namespace/,
+  );
+});
+
+test("shared pacing: an abort or the total timeout ends a wait for the object's grant and frees the slot", async () => {
+  const quotas = storeQuotas({ take: async () => ({ waitMs: 60_000, reason: "window_reset" }) });
+  const never = async () => assert.fail("nothing may be sent");
+  const api = createFetch({ fetch: never, protect: { pacing: quotas, concurrency: 1 } });
+  const aborted = await api("https://wait.example/a", { signal: AbortSignal.timeout(100) }).catch((e) => e);
+  assert.equal(aborted.name, "TimeoutError");
+  const timed = api.extend({ totalTimeout: 150 });
+  const late = await timed("https://wait.example/b").catch((e) => e);
+  assert.equal(late.reason, "deadline");
+  assert.match(late.message, /waited .* for its turn/);
+  const [stats] = Object.values(api.stats());
+  assert.deepEqual([stats.inFlight, stats.queued], [0, 0]);
+});
+
+test("shared pacing: when the ask that was due hangs, the next request asks", async () => {
+  let asks = 0;
+  const quotas = storeQuotas({
+    take: (waiting, pacer) => {
+      asks += 1;
+      // The first ask never answers (its request was cancelled, say); later ones are granted.
+      return asks === 1 ? new Promise(() => {}) : Promise.resolve(pacer.take(waiting, Date.now()));
+    },
+  });
+  const ok = async () => new Response("{}", { status: 200 });
+  const api = createFetch({ fetch: ok, protect: { pacing: quotas }, totalTimeout: 10_000 });
+  const started = Date.now();
+  const statuses = await Promise.all([api("https://hung.example/a"), api("https://hung.example/b")]);
+  assert.deepEqual(
+    statuses.map((r) => r.status),
+    [200, 200],
+  );
+  // The second asks once the first is 2 s overdue, for both.
+  assert.ok(Date.now() - started >= 1_900 && asks === 2, `${Date.now() - started} ms, ${asks} asks`);
 });

@@ -75,5 +75,7 @@ export async function protectedStore(storeHash: string, accessToken: string) {
   const left: number | undefined = api.stats().x?.pacing?.left;
   // @ts-expect-error the breaker is a mode name or false
   createFetch({ protect: { breaker: "always" } });
+  // @ts-expect-error shared pacing takes a Durable Object namespace, not its name
+  createFetch({ protect: { pacing: "STORE_QUOTA" } });
   return { events, stats, left };
 }
