@@ -61,13 +61,15 @@ lint-js: $(NPM_STAMP)
 	for setup in $(TYPE_SETUPS); do echo "tsc -p tests/types/$$setup"; node_modules/.bin/tsc -p tests/types/$$setup; done
 
 ## The package's JavaScript API in Node, against a loopback server; the suites whose server is the
-## emulator (tests/workerd/run.mjs lists them) in workerd too, with the package's workerd entry.
+## emulator (tests/workerd/run.mjs lists them) in workerd too, with the package's workerd entry; and
+## four Worker isolates sharing a store's pacing through the StoreQuota Durable Object (about 15 s).
 JS_TESTS := tests/js/*.test.mjs tests/emulator/*.test.mjs
 NODE24 := .tools/node24/node_modules/.bin/node
 
 test-js: build
 	node --test $(JS_TESTS)
 	node tests/workerd/run.mjs
+	node tests/workerd/shared-quota.mjs
 
 ## The same suites in Node 24 LTS (from npm's node@24, which the smoke suite installs into .tools/).
 test-js-node24: test-smoke

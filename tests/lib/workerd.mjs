@@ -8,9 +8,10 @@ import { basename, join } from "node:path";
  * Bundles `entry` into `outDir/worker.js` with wrangler's export conditions, every .wasm import (also
  * `?module`) kept as a module of its own, named by its content (wrangler's CompiledWasm rule: workerd
  * hands it over as a compiled WebAssembly.Module), and writes `outDir/config.capnp`. `alias` maps bare
- * specifiers to files; `esbuildOptions` are passed on (nodePaths, minify); `compatibilityFlags` go into the
- * config (`nodejs_compat` for the node: modules, which the bundle then leaves as imports). Returns the
- * bundle's input files and the wasm module names.
+ * specifiers to files; `esbuildOptions` are passed on (nodePaths, minify, external); `compatibilityFlags` go
+ * into the config (`nodejs_compat` for the node: modules, which the bundle then leaves as imports).
+ * Returns the bundle's input files, the wasm module names and the config's module list (`modules`).
+ * With `writeConfig: false` the config is left to the caller (one of several workers).
  */
 export async function buildWorker({
   entry,
@@ -18,6 +19,7 @@ export async function buildWorker({
   alias = {},
   esbuildOptions = {},
   compatibilityFlags = [],
+  writeConfig = true,
 }) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -61,6 +63,8 @@ export async function buildWorker({
   });
   const modules = [`(name = "worker.js", esModule = embed "worker.js")`];
   for (const name of wasmModules) modules.push(`(name = "${name}", wasm = embed "${name}")`);
+  const built = { inputs: Object.keys(metafile.inputs), wasmModules: [...wasmModules], modules };
+  if (!writeConfig) return built;
   writeFileSync(
     join(outDir, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -80,7 +84,7 @@ const worker :Workerd.Worker = (
 );
 `,
   );
-  return { inputs: Object.keys(metafile.inputs), wasmModules: [...wasmModules] };
+  return built;
 }
 
 /** The arguments of `workerd serve` for a config written by buildWorker, on `port`. */
