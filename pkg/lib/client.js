@@ -81,7 +81,14 @@ async function run(client, input, init) {
       const waited = turn !== undefined && turn.waitedMs > 0;
       const budget =
         history === undefined && !waited ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
-      const attempt = new Attempt(request, budget, shared);
+      let attempt;
+      try {
+        attempt = new Attempt(request, budget, shared);
+      } catch (error) {
+        // Nothing was sent (a used-up Request): the turn is given back.
+        if (turn !== undefined) guard.failed(turn, true);
+        throw error;
+      }
       shared = false;
       let outcome;
       try {

@@ -310,3 +310,20 @@ test("shared pacing: when the ask that was due hangs, the next request asks", as
   // The second asks once the first is 2 s overdue, for both.
   assert.ok(Date.now() - started >= 1_900 && asks === 2, `${Date.now() - started} ms, ${asks} asks`);
 });
+
+test("a request that cannot be sent gives its turn back: the slot is not lost", async () => {
+  const api = createFetch({
+    fetch: async () => new Response("ok"),
+    protect: { concurrency: 1, pacing: false },
+  });
+  const used = new Request("https://slot.example/a", { method: "POST", body: "x" });
+  await used.text();
+  await assert.rejects(api(used), TypeError);
+  const res = await Promise.race([
+    api("https://slot.example/b"),
+    new Promise((resolve) => setTimeout(() => resolve("stuck"), 500)),
+  ]);
+  assert.notEqual(res, "stuck", "the one slot was lost");
+  const [stats] = Object.values(api.stats());
+  assert.equal(stats.inFlight, 0);
+});
