@@ -352,9 +352,10 @@ export interface ProtectOptions {
    */
   breaker?: "sampling" | "consecutive" | false;
   /**
-   * The most requests in flight to one store; `6` matches a Cloudflare Worker's simultaneous
-   * connections. Requests over it wait, in order, for a slot.
-   * @default false (no cap)
+   * The most requests in flight to one store; requests over it wait, in order, for a slot. In Cloudflare
+   * Workers (the package's `workerd` entry) it is 6 unless set: a Worker may have 6 connections open at
+   * once, and more only queue inside the runtime, where their time limits run.
+   * @default false (no cap); 6 in Cloudflare Workers
    */
   concurrency?: number | false;
   /**
@@ -732,7 +733,10 @@ export interface Client {
    *   index(product);
    * }
    */
-  paginate<T = unknown>(path: string, options?: Omit<CallOptions, "json" | "body">): AsyncGenerator<T, void, undefined>;
+  paginate<T = unknown>(
+    path: string,
+    options?: Omit<CallOptions, "json" | "body">,
+  ): AsyncGenerator<T, void, undefined>;
   /**
    * Polls a job (`/v3/themes/jobs/{id}`) until it is `COMPLETED`, waiting longer between polls (0.5 s
    * doubling to 8 s, with jitter); resolves with the job. A `FAILED` job throws an {@link ApiError}
@@ -760,7 +764,11 @@ export interface Client {
   graphql<T = unknown>(
     query: string,
     variables?: Record<string, unknown>,
-    options?: { customerAccessToken?: string; headers?: Record<string, string>; signal?: FetchInit["signal"] },
+    options?: {
+      customerAccessToken?: string;
+      headers?: Record<string, string>;
+      signal?: FetchInit["signal"];
+    },
   ): Promise<T>;
 }
 
@@ -860,6 +868,3 @@ export function init(moduleOrSource: WasmModule | WasmBytes | URL | string | Res
 
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
 export function initSync(moduleOrBytes: WasmModule | WasmBytes): void;
-
-// The helper types above stay private: without this, a declaration file exports every name it declares.
-export {};

@@ -3,7 +3,7 @@
 import { clientFetch, retryInfos } from "./client.js";
 import * as core from "./core.js";
 import { statsOf } from "./guard.js";
-import { describe, extendOptions, readOptions } from "./options.js";
+import { capInFlight, describe, extendOptions, readOptions } from "./options.js";
 import { hideRedirects, isRequest, snapshot } from "./request.js";
 import { apiError } from "./rest.js";
 
@@ -113,6 +113,14 @@ export function retryInfo(response) {
  * store's pacing, shared by every isolate that calls the store.
  */
 export { CoreSharedPacer as _SharedPacer } from "./core.js";
+
+/**
+ * Internal, for the Workers entry (not in the types): `protect` caps each store's requests in flight at
+ * a Worker's simultaneous connections unless the caller sets `concurrency`.
+ */
+export function _inWorkers() {
+  capInFlight(core.workerConnections());
+}
 /**
  * Internal, for the browser entry (not in the types): this runtime hides where redirects lead (a
  * manual redirect is an opaque response), so only requests that carry credentials are kept from

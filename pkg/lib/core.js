@@ -256,6 +256,11 @@ export function storeKey(url) {
   return call("storeKey", cut(url, MAX_MESSAGE));
 }
 
+/** The requests a Cloudflare Worker may have open at once (src/concurrency.rs). */
+export function workerConnections() {
+  return call("workerConnections");
+}
+
 /** The built-in concurrency limit a request matches (an index), or -1 (src/concurrency.rs). */
 export function routeOf(method, url) {
   return call("routeOf", cut(method), cut(url, MAX_MESSAGE));

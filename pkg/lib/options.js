@@ -117,6 +117,17 @@ const PROTECT_DEFAULTS = {
   routeLimits: true,
 };
 
+/**
+ * The cap on requests in flight to a store when `protect.concurrency` is left out: none, or in Cloudflare
+ * Workers a Worker's simultaneous connections (the workerd entry sets it).
+ */
+let defaultCap = PROTECT_DEFAULTS.concurrency;
+
+/** Sets the cap `protect` has when `concurrency` is left out (0: none). */
+export function capInFlight(cap) {
+  defaultCap = cap;
+}
+
 /** Settings already read, by their text: clients with the same settings share their stores' guards. */
 const protections = new Map();
 
@@ -160,12 +171,14 @@ function readProtect(value) {
       optional(fields.breaker, "protect.breaker", '"sampling", "consecutive" or false', isBreaker) ??
       PROTECT_DEFAULTS.breaker,
     concurrency:
-      optional(
-        fields.concurrency,
-        "protect.concurrency",
-        "a whole number from 1 to 10000, or false",
-        isCap,
-      ) || PROTECT_DEFAULTS.concurrency,
+      fields.concurrency === undefined
+        ? defaultCap
+        : optional(
+            fields.concurrency,
+            "protect.concurrency",
+            "a whole number from 1 to 10000, or false",
+            isCap,
+          ) || 0,
     routeLimits:
       optional(fields.routeLimits, "protect.routeLimits", "true or false", isBoolean) ??
       PROTECT_DEFAULTS.routeLimits,

@@ -1,9 +1,10 @@
 // Cloudflare Workers: importing a .wasm file gives a compiled WebAssembly.Module (compiling from bytes
 // at run time is blocked there), which is instantiated synchronously.
 
-import { initSync } from "../dist/api.js";
+import { _inWorkers, initSync } from "../dist/api.js";
 import wasmModule from "../dist/commerce_fetch_bg.wasm";
 
 initSync(wasmModule);
+_inWorkers();
 
 export * from "../dist/api.js";

@@ -22,7 +22,7 @@ use super::attempts::HintValues;
 use super::js::set;
 use crate::breaker::{Admission, Breaker, BreakerResult, BreakerState, CONSECUTIVE_DEFAULT, POLLY_DEFAULT};
 use crate::budget::{Budget, AWS_STANDARD};
-use crate::concurrency::{next_to_start, route_of, Slots};
+use crate::concurrency::{next_to_start, route_of, Slots, WORKER_CONNECTIONS};
 use crate::hints::RateLimitHint;
 use crate::pacing::{Pacer, Permit};
 use crate::stores::store_key;
@@ -32,6 +32,13 @@ use crate::stores::store_key;
 #[wasm_bindgen(js_name = storeKey)]
 pub fn store_key_js(url: &str) -> Option<String> {
     store_key(url)
+}
+
+/// The requests a Cloudflare Worker may have open at once: `protect`'s cap on requests in flight to a
+/// store when the Workers entry runs and the caller set none.
+#[wasm_bindgen(js_name = workerConnections)]
+pub fn worker_connections() -> u32 {
+    WORKER_CONNECTIONS
 }
 
 /// The index of the built-in concurrency limit a request matches, or -1.

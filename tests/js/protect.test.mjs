@@ -327,3 +327,23 @@ test("a request that cannot be sent gives its turn back: the slot is not lost", 
   const [stats] = Object.values(api.stats());
   assert.equal(stats.inFlight, 0);
 });
+
+test("in Cloudflare Workers a store's requests in flight are capped at 6 unless told otherwise", async () => {
+  const inWorkers = globalThis.navigator?.userAgent === "Cloudflare-Workers";
+  const most = async (protect) => {
+    let inFlight = 0;
+    let peak = 0;
+    const slow = async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      return new Response("ok");
+    };
+    const api = createFetch({ fetch: slow, protect });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => api(`https://cap-${i % 1}.example/${i}`)));
+    return peak;
+  };
+  assert.equal(await most({ pacing: false }), inWorkers ? 6 : 10);
+  assert.equal(await most({ pacing: false, concurrency: false }), 10);
+});
