@@ -3,7 +3,8 @@
 //!
 //! The core modules are pure: no I/O, no clock, no randomness of their own, and no WebAssembly
 //! imports, so they are tested with plain `cargo test`. The `wasm` folder is the only boundary to
-//! JavaScript and is compiled for `wasm32` alone.
+//! JavaScript and is compiled for `wasm32` alone. The `web` folder (cargo feature `web`, `wasm32`
+//! only) is the shell for Rust callers: a retrying `fetch` over the same core.
 #![deny(missing_docs)]
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
@@ -34,6 +35,9 @@ pub mod stores;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[cfg(all(target_arch = "wasm32", feature = "web"))]
+pub mod web;
 
 pub use breaker::{
     counts_as_failure, Admission, Breaker, BreakerConfig, BreakerError, BreakerMode, BreakerResult,

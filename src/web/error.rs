@@ -1,0 +1,139 @@
+//! The errors of a [`Client`](super::Client) call: one enum, each variant with what the JavaScript
+//! package's error of the same name carries (attempts, reason, trace, hint), and no credential: every
+//! message that came from outside is cleaned by the core's [`redact`](crate::redact).
+
+use core::fmt;
+
+use super::history::Details;
+use crate::policy::ConfigError;
+use crate::problem::Problem;
+
+/// Why a call gave no usable answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The options cannot be used (from [`Client::new`](super::Client::new)).
+    Config(ConfigError),
+    /// The request cannot be sent at all: a bad URL, a body already read, a header fetch refuses.
+    /// Nothing was sent; never retried.
+    InvalidRequest {
+        /// What the runtime said, redacted.
+        message: String,
+    },
+    /// No response arrived: the connection failed on the last attempt allowed (`NetworkError`).
+    Network {
+        /// "GET failed: no response (network error) after 3 attempts; stopped because …".
+        message: String,
+        /// The attempts and why they stopped.
+        details: Details,
+    },
+    /// No response arrived within `timeout` (per attempt) or `totalTimeout` (`TimeoutError`).
+    Timeout {
+        /// "GET timed out after 3 attempts; stopped because …".
+        message: String,
+        /// The attempts and why they stopped.
+        details: Details,
+    },
+    /// The caller's `AbortSignal` aborted the call, during an attempt or a wait.
+    Aborted {
+        /// The attempts that ended before the abort (the one it cut short is not among them).
+        details: Details,
+    },
+    /// A JSON helper got an answer with an error status (after any retries): the status, what the
+    /// core read from the body (`ApiError`'s `problem`), and the attempts.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// What the body says (boxed: it is the largest variant by far).
+        problem: Box<Problem>,
+        /// The attempts and why they stopped.
+        details: Details,
+    },
+    /// A JSON helper could not read the body as JSON, or not as the type asked for.
+    Json {
+        /// What went wrong, redacted.
+        message: String,
+    },
+    /// `fetch` failed for a reason that is neither a connection failure nor an invalid request (a
+    /// runtime's own error); passed on, not retried.
+    Other {
+        /// What the runtime said, redacted.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The attempts and why they stopped, for the errors that come after attempts.
+    pub fn details(&self) -> Option<&Details> {
+        match self {
+            Error::Network { details, .. }
+            | Error::Timeout { details, .. }
+            | Error::Aborted { details }
+            | Error::Status { details, .. } => Some(details),
+            _ => None,
+        }
+    }
+
+    /// A stable name, as the JavaScript package's error classes are named: `"ConfigError"`,
+    /// `"InvalidRequest"`, `"NetworkError"`, `"TimeoutError"`, `"AbortError"`, `"ApiError"`,
+    /// `"JsonError"` or `"FetchError"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Error::Config(_) => "ConfigError",
+            Error::InvalidRequest { .. } => "InvalidRequest",
+            Error::Network { .. } => "NetworkError",
+            Error::Timeout { .. } => "TimeoutError",
+            Error::Aborted { .. } => "AbortError",
+            Error::Status { .. } => "ApiError",
+            Error::Json { .. } => "JsonError",
+            Error::Other { .. } => "FetchError",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(error) => fmt::Display::fmt(error, f),
+            Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
+            Error::Network { message, .. } | Error::Timeout { message, .. } => f.write_str(message),
+            Error::Aborted { details } => write!(
+                f,
+                "aborted by the caller's signal after {} completed attempt(s)",
+                details.attempts
+            ),
+            Error::Status {
+                status,
+                problem,
+                details,
+            } => {
+                write!(f, "the server answered {status}")?;
+                if let Some(title) = &problem.title {
+                    write!(f, " ({title})")?;
+                }
+                write!(
+                    f,
+                    " after {} attempt(s); stopped because {}",
+                    details.attempts, details.reason
+                )
+            }
+            Error::Json { message } => write!(f, "the body is not the JSON expected: {message}"),
+            Error::Other { message } => write!(f, "fetch failed: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Config(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Error {
+        Error::Config(error)
+    }
+}

@@ -1,0 +1,136 @@
+//! What a Rust caller configures, as the JavaScript options name it, turned into the core's
+//! [`RetryOptions`] and validated once by [`RetryConfig::from_options`].
+
+use core::fmt;
+
+use crate::policy::{ConfigError, Jitter, RetryConfig, RetryOptions};
+
+/// Which named defaults the other options start from (the `preset` option).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Preset {
+    /// A shopper is waiting: two retries, short waits, six seconds in all ([`crate::STOREFRONT`]).
+    #[default]
+    Storefront,
+    /// Jobs and syncs: longer waits, more retries on 429 ([`crate::BACKGROUND`]).
+    Background,
+}
+
+impl Preset {
+    fn as_str(self) -> &'static str {
+        match self {
+            Preset::Storefront => "storefront",
+            Preset::Background => "background",
+        }
+    }
+}
+
+/// A time limit (`timeout`, `totalTimeout`): a number of milliseconds, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeLimit {
+    /// At most this many milliseconds (1 to 2147483647).
+    Ms(u64),
+    /// No limit.
+    Never,
+}
+
+impl TimeLimit {
+    fn as_option(self) -> f64 {
+        match self {
+            TimeLimit::Ms(ms) => ms as f64,
+            TimeLimit::Never => f64::INFINITY,
+        }
+    }
+}
+
+/// The options of a [`Client`](super::Client). `None` takes the preset's value; the names follow the
+/// JavaScript package's options (`retry.limit`, `retry.statusCodes`, `timeout`, …).
+///
+/// ```
+/// use commerce_fetch::web::{Options, Preset, TimeLimit};
+///
+/// let options = Options {
+///     preset: Preset::Background,
+///     retry_limit: Some(3),
+///     timeout: Some(TimeLimit::Ms(10_000)),
+///     ..Options::default()
+/// };
+/// # let _ = options;
+/// ```
+#[derive(Clone, Default, PartialEq)]
+pub struct Options {
+    /// `preset`: the defaults the other options change.
+    pub preset: Preset,
+    /// `retry.limit`: retries allowed after the first attempt, 0 to 100 (sets the 429 limit too).
+    pub retry_limit: Option<u32>,
+    /// `retry.methods`: the methods retried without an `Idempotency-Key`.
+    pub methods: Option<Vec<String>>,
+    /// `retry.statusCodes`: the statuses retried.
+    pub status_codes: Option<Vec<u16>>,
+    /// `retry.backoff.baseMs`: the backoff ceiling before the first retry.
+    pub base_ms: Option<u64>,
+    /// `retry.backoff.maxMs`: no backoff wait is longer.
+    pub max_ms: Option<u64>,
+    /// `retry.backoff.jitter`.
+    pub jitter: Option<Jitter>,
+    /// `retry.maxRetryAfterMs`: the longest server-requested wait honoured; a longer one stops.
+    pub max_retry_after_ms: Option<u64>,
+    /// `timeout`: time allowed for one attempt.
+    pub timeout: Option<TimeLimit>,
+    /// `totalTimeout`: time allowed for the whole call, waits included.
+    pub total_timeout: Option<TimeLimit>,
+    /// `retry.networkErrors`: whether a failed connection is retried.
+    pub network_errors: Option<bool>,
+    /// `retry.timeouts`: whether an attempt that ran out of time is retried.
+    pub timeouts: Option<bool>,
+    /// Headers sent with every request the client builds ([`get`](super::Client::get),
+    /// [`get_json`](super::Client::get_json), [`post_json`](super::Client::post_json)), such as
+    /// `X-Auth-Token`. A `Request` passed to [`fetch`](super::Client::fetch) is sent as it is.
+    pub headers: Vec<(String, String)>,
+}
+
+/// Lists header names only: their values are credentials.
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Options")
+            .field("preset", &self.preset)
+            .field("retry_limit", &self.retry_limit)
+            .field("methods", &self.methods)
+            .field("status_codes", &self.status_codes)
+            .field("base_ms", &self.base_ms)
+            .field("max_ms", &self.max_ms)
+            .field("jitter", &self.jitter)
+            .field("max_retry_after_ms", &self.max_retry_after_ms)
+            .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("network_errors", &self.network_errors)
+            .field("timeouts", &self.timeouts)
+            .field("headers", &names)
+            .finish()
+    }
+}
+
+impl Options {
+    /// The core's configuration for these options; the error names the option at fault as the
+    /// JavaScript package does (`retry.limit`, `timeout`, …).
+    pub(super) fn config(&self) -> Result<RetryConfig, ConfigError> {
+        let ms = |value: Option<u64>| value.map(|ms| ms as f64);
+        RetryConfig::from_options(&RetryOptions {
+            preset: Some(self.preset.as_str().into()),
+            limit: self.retry_limit.map(f64::from),
+            methods: self.methods.clone(),
+            status_codes: self
+                .status_codes
+                .as_ref()
+                .map(|codes| codes.iter().copied().map(f64::from).collect()),
+            base_ms: ms(self.base_ms),
+            max_ms: ms(self.max_ms),
+            jitter: self.jitter.map(|jitter| jitter.as_str().into()),
+            max_retry_after_ms: ms(self.max_retry_after_ms),
+            timeout: self.timeout.map(TimeLimit::as_option),
+            total_timeout: self.total_timeout.map(TimeLimit::as_option),
+            network_errors: self.network_errors,
+            timeouts: self.timeouts,
+        })
+    }
+}
