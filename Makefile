@@ -22,6 +22,7 @@ lint-rust: tools
 	cargo clippy --all-targets --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features std --quiet -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets --features web --quiet -- -D warnings
 
 ## Coverage-guided fuzzing of the core (fuzz/: cargo-fuzz on nightly), a minute a target; prints runs,
 ## corpus size and crash per target and fails on a crash.
@@ -85,8 +86,10 @@ browsers:
 ## wasm-bindgen tests (tests/web.rs) in Node and in three headless browser engines.
 test-wasm: test-wasm-node $(addprefix test-wasm-,$(WASM_BROWSERS))
 
+## The boundary suite in Node, then the Rust shell (feature `web`) against the emulator in Node.
 test-wasm-node: tools
 	bash scripts/wasm-test.sh node
+	bash scripts/web-api-test.sh
 
 $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 	bash scripts/wasm-test.sh $*

@@ -26,8 +26,10 @@ extern "C" {
 }
 
 fn emulator() -> &'static str {
-    option_env!("COMMERCE_FETCH_EMULATOR_URL")
-        .expect("COMMERCE_FETCH_EMULATOR_URL: run this suite with scripts/web-api-test.sh")
+    match option_env!("COMMERCE_FETCH_EMULATOR_URL") {
+        Some(url) => url,
+        None => panic!("COMMERCE_FETCH_EMULATOR_URL is unset: run this suite with scripts/web-api-test.sh"),
+    }
 }
 
 fn url(path: &str) -> String {
@@ -38,7 +40,9 @@ fn url(path: &str) -> String {
 async fn script(path: &str, steps: &str) {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&JsValue::from_str(&format!(r#"{{"path":"{path}","steps":{steps}}}"#)));
+    init.set_body(&JsValue::from_str(&format!(
+        r#"{{"path":"{path}","steps":{steps}}}"#
+    )));
     let response: Response = JsFuture::from(plain_fetch(&url("/__control/faults"), &init))
         .await
         .expect("control API")
@@ -48,12 +52,16 @@ async fn script(path: &str, steps: &str) {
 
 /// The requests the emulator received at `path`.
 async fn received(path: &str) -> Array {
-    let response: Response =
-        JsFuture::from(plain_fetch(&url(&format!("/__control/requests?path={path}")), &RequestInit::new()))
-            .await
-            .expect("control API")
-            .into();
-    let body = JsFuture::from(response.json().expect("json")).await.expect("json");
+    let response: Response = JsFuture::from(plain_fetch(
+        &url(&format!("/__control/requests?path={path}")),
+        &RequestInit::new(),
+    ))
+    .await
+    .expect("control API")
+    .into();
+    let body = JsFuture::from(response.json().expect("json"))
+        .await
+        .expect("json");
     Reflect::get(&body, &"requests".into()).expect("requests").into()
 }
 
@@ -130,7 +138,10 @@ async fn a_503_is_retried_after_backoff_and_the_200_returned() {
             ..
         }
     ));
-    assert!(matches!(details.trace[0].outcome, Outcome::Response { status: 503, .. }));
+    assert!(matches!(
+        details.trace[0].outcome,
+        Outcome::Response { status: 503, .. }
+    ));
     assert_eq!(details.reason, StopReason::Final);
     assert_eq!(received(path).await.length(), 2);
 }
@@ -143,7 +154,11 @@ async fn an_unmarked_post_answered_503_is_not_sent_again() {
         .fetch_with_details(&post(path, None, None))
         .await
         .expect("the 503 itself");
-    assert_eq!(response.status(), 503, "the last answer is returned, as fetch does");
+    assert_eq!(
+        response.status(),
+        503,
+        "the last answer is returned, as fetch does"
+    );
     assert_eq!(details.reason, StopReason::UnsafeMethod);
     assert_eq!(received(path).await.length(), 1, "sent once");
 }
@@ -164,13 +179,21 @@ async fn a_post_marked_with_an_idempotency_key_is_sent_again_with_its_body() {
     let requests = received(path).await;
     assert_eq!(requests.length(), 2);
     let body_length = |i| Reflect::get(&requests.get(i), &"bodyLength".into()).expect("bodyLength");
-    assert_eq!(body_length(1), JsValue::from(14), "the retry carried the whole body");
+    assert_eq!(
+        body_length(1),
+        JsValue::from(14),
+        "the retry carried the whole body"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn an_attempt_that_runs_out_of_time_is_aborted_and_retried() {
     let path = "/web-api/slow-once";
-    script(path, r#"[{"status":200,"delayMs":2000},{"status":200,"json":{"ok":true}}]"#).await;
+    script(
+        path,
+        r#"[{"status":200,"delayMs":2000},{"status":200,"json":{"ok":true}}]"#,
+    )
+    .await;
     let options = Options {
         timeout: Some(TimeLimit::Ms(150)),
         base_ms: Some(20),
@@ -190,7 +213,11 @@ async fn an_attempt_that_runs_out_of_time_is_aborted_and_retried() {
 #[wasm_bindgen_test]
 async fn attempts_that_all_run_out_of_time_end_in_a_timeout_error() {
     let path = "/web-api/slow-always";
-    script(path, r#"[{"status":200,"delayMs":2000},{"status":200,"delayMs":2000}]"#).await;
+    script(
+        path,
+        r#"[{"status":200,"delayMs":2000},{"status":200,"delayMs":2000}]"#,
+    )
+    .await;
     let options = Options {
         timeout: Some(TimeLimit::Ms(100)),
         retry_limit: Some(1),
@@ -216,7 +243,11 @@ async fn attempts_that_all_run_out_of_time_end_in_a_timeout_error() {
 #[wasm_bindgen_test]
 async fn the_callers_signal_aborts_the_call_during_a_wait() {
     let path = "/web-api/abort-in-wait";
-    script(path, r#"[{"status":503,"headers":{"retry-after":"1"}},{"status":200}]"#).await;
+    script(
+        path,
+        r#"[{"status":503,"headers":{"retry-after":"1"}},{"status":200}]"#,
+    )
+    .await;
     let controller = AbortController::new().expect("controller");
     let request = Request::new_with_str_and_init(&url(path), &{
         let init = RequestInit::new();
@@ -247,7 +278,11 @@ async fn the_callers_signal_aborts_the_call_during_a_wait() {
 #[wasm_bindgen_test]
 async fn dropping_the_call_during_a_wait_sends_no_further_attempt() {
     let path = "/web-api/drop-in-wait";
-    script(path, r#"[{"status":503,"headers":{"retry-after":"1"}},{"status":200}]"#).await;
+    script(
+        path,
+        r#"[{"status":503,"headers":{"retry-after":"1"}},{"status":200}]"#,
+    )
+    .await;
     let client = client(Options::default());
     let url = url(path);
     let mut call = Box::pin(client.get(&url));
@@ -265,8 +300,10 @@ async fn dropping_the_call_during_a_wait_sends_no_further_attempt() {
     assert_eq!(received(path).await.length(), 1, "the retry was never sent");
 }
 
+/// The emulator cannot tell an aborted connection from a finished one, so this pins only that nothing
+/// follows the drop; the abort itself is `AttemptAbort`'s `Drop`.
 #[wasm_bindgen_test]
-async fn dropping_the_call_during_an_attempt_aborts_it() {
+async fn dropping_the_call_during_an_attempt_sends_nothing_after_it() {
     let path = "/web-api/drop-in-flight";
     // A slow answer, and then a fast one that a retry would get.
     script(path, r#"[{"status":503,"delayMs":600},{"status":200}]"#).await;
@@ -290,7 +327,11 @@ async fn dropping_the_call_during_an_attempt_aborts_it() {
     .await;
     assert!(outcome, "the slow attempt was still in flight at 150 ms");
     sleep(1000).await;
-    assert_eq!(received(path).await.length(), 1, "the 503 was never seen, so never retried");
+    assert_eq!(
+        received(path).await.length(),
+        1,
+        "the 503 was never seen, so never retried"
+    );
 }
 
 #[derive(Debug, PartialEq, serde::Deserialize)]
@@ -344,27 +385,49 @@ async fn get_json_reads_the_body_into_the_callers_struct() {
 #[wasm_bindgen_test]
 async fn post_json_sends_the_body_as_json_and_reads_the_answer() {
     let path = "/web-api/post-json";
-    script(path, r#"[{"status":200,"json":{"data":{"id":8,"name":"Scarf","price":3,"tags":[]}}}]"#).await;
+    script(
+        path,
+        r#"[{"status":200,"json":{"data":{"id":8,"name":"Scarf","price":3,"tags":[]}}}]"#,
+    )
+    .await;
     let created: Envelope<Product> = client(Options::default())
-        .post_json(&url(path), &NewProduct { name: "Scarf", price: 3.0 })
+        .post_json(
+            &url(path),
+            &NewProduct {
+                name: "Scarf",
+                price: 3.0,
+            },
+        )
         .await
         .expect("json");
     assert_eq!(created.data.id, 8);
     let requests = received(path).await;
     assert_eq!(requests.length(), 1);
     let length = Reflect::get(&requests.get(0), &"bodyLength".into()).expect("bodyLength");
-    assert_eq!(length, JsValue::from(r#"{"name":"Scarf","price":3}"#.len() as u32));
+    assert_eq!(
+        length,
+        JsValue::from(r#"{"name":"Scarf","price":3}"#.len() as u32)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn an_error_status_from_a_json_helper_carries_the_problem_and_the_attempts() {
     let path = "/web-api/json-404";
-    script(path, r#"[{"status":404,"json":{"status":404,"title":"The product was not found"}}]"#).await;
+    script(
+        path,
+        r#"[{"status":404,"json":{"status":404,"title":"The product was not found"}}]"#,
+    )
+    .await;
     let error = client(Options::default())
         .get_json::<Envelope<Product>>(&url(path))
         .await
         .expect_err("a 404");
-    let Error::Status { status, problem, details } = &error else {
+    let Error::Status {
+        status,
+        problem,
+        details,
+    } = &error
+    else {
         panic!("expected a status error, got {error:?}");
     };
     assert_eq!(*status, 404);
