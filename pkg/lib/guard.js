@@ -76,9 +76,9 @@ export class StoreGuard {
 
   /**
    * Waits for an attempt's turn: `{ ticket, waitedMs, reason, number? }` when it may be sent (at once
-   * when nothing holds it, else a promise; `number`: its number at the shared pacing); rejects with the caller's abort reason, a
-   * `TimeoutError` when `leftMs` (what is left of the total timeout) passes first, or a
-   * `CircuitOpenError`.
+   * when nothing holds it, else a promise; `number`: its number at the shared pacing). Rejects with the
+   * caller's abort reason, a `TimeoutError` when `leftMs` (what is left of the total timeout) passes
+   * first, or a `CircuitOpenError`.
    */
   enter(method, url, signal, leftMs, onEvent) {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
