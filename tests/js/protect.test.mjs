@@ -54,8 +54,10 @@ test("pacing: a burst of 60 on a quota of 20 meets no 429; without it, the same 
   };
   const paced = await burst({ protect: true }, "/v3/catalog/brands");
   assert.deepEqual([paced.failed, paced.limited, paced.seen], [0, 0, 60], JSON.stringify(paced));
-  // 60 on 20 a window: the third window's 20 go when it opens, after two resets (3 s).
-  assert.ok(paced.ms >= 2_900 && paced.ms < 3_600, `paced burst took ${paced.ms} ms`);
+  // 60 on 20 a window: the third window's 20 go when it opens, after two resets (3 s). When answers
+  // come out of order the pacer may leave a request of a window unused (it keeps the fewest any answer
+  // allows), and the last then waits for a fourth window (4.5 s): slower, never a 429.
+  assert.ok(paced.ms >= 2_900 && paced.ms < 4_900, `paced burst took ${paced.ms} ms`);
 
   await nextWindow();
   const unpaced = await burst({}, "/v3/catalog/categories");
