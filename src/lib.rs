@@ -19,6 +19,7 @@ pub mod fetch_error;
 pub mod graphql;
 pub mod graphql_errors;
 pub mod hints;
+pub mod history;
 pub mod http_date;
 pub mod json;
 pub mod message;

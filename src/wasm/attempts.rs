@@ -2,20 +2,16 @@
 //! history becomes the `retryInfo()` details, the `onRetry` event and the error of a failed call.
 
 use alloc::rc::Rc;
-use alloc::{string::String, vec::Vec};
+use alloc::string::String;
 
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 use super::js::{lines, set};
 use super::policy::Policy;
-use crate::decision::{
-    after_budget, after_verdict, asks_caller, decide, is_throttled, Attempt, Outcome, RetryDecision,
-    StopReason, Verdict,
-};
-use crate::hints::{HeaderSource, RateLimitHint, HIDDEN_HINTS_EXPLAINED, HINT_HEADERS};
-use crate::message::Message;
-use crate::policy::RetryConfig;
+use crate::decision::{Outcome, RetryDecision, Verdict};
+use crate::hints::{HeaderSource, RateLimitHint, HINT_HEADERS};
+use crate::history::{History, TraceEntry};
 
 /// The names of the headers `afterResponse` takes the values of, in its argument order.
 #[wasm_bindgen(js_name = hintHeaders)]
@@ -37,28 +33,11 @@ impl HeaderSource for HintValues<'_> {
     }
 }
 
-/// The attempts of one call and the decision after each. JavaScript makes one when the first attempt
-/// ends in something that may be retried, and frees it when the call settles.
+/// The attempts of one call and the decision after each (the core's [`History`]). JavaScript makes one
+/// when the first attempt ends in something that may be retried, and frees it when the call settles.
 #[wasm_bindgen]
 pub struct Attempts {
-    config: Rc<RetryConfig>,
-    method: String,
-    idempotent: bool,
-    replayable: bool,
-    started_ms: f64,
-    trace: Vec<TraceEntry>,
-    /// The wait before the attempt whose outcome comes next.
-    waited: Option<(u64, &'static str)>,
-}
-
-/// One line of the history.
-struct TraceEntry {
-    attempt: u32,
-    outcome: Outcome,
-    elapsed_ms: u64,
-    decision: RetryDecision,
-    /// How long the attempt waited for its turn at the store (`protect`), and for what.
-    waited: Option<(u64, &'static str)>,
+    history: History,
 }
 
 #[wasm_bindgen]
@@ -75,13 +54,13 @@ impl Attempts {
         started_ms: f64,
     ) -> Attempts {
         Attempts {
-            config: Rc::clone(&policy.config),
-            method,
-            idempotent,
-            replayable,
-            started_ms,
-            trace: Vec::new(),
-            waited: None,
+            history: History::new(
+                Rc::clone(&policy.config),
+                method,
+                idempotent,
+                replayable,
+                started_ms,
+            ),
         }
     }
 
@@ -100,7 +79,7 @@ impl Attempts {
         random: f64,
     ) -> Option<f64> {
         // A status that is not retried is final whatever its headers say.
-        let hints = if self.config.retries_status(status) {
+        let hints = if self.history.config().retries_status(status) {
             RateLimitHint::from_response(&HintValues(hints), now_ms as i64, cross_origin)
         } else {
             RateLimitHint::default()
@@ -124,9 +103,7 @@ impl Attempts {
     /// because the method is not safe to repeat, or a failure the configuration does not retry.
     #[wasm_bindgen(js_name = asksCaller)]
     pub fn asks_caller(&self) -> bool {
-        self.trace
-            .last()
-            .is_some_and(|entry| asks_caller(entry.decision, entry.outcome))
+        self.history.asks_caller()
     }
 
     /// What `shouldRetry` answered about the latest decision: `false` vetoes a retry (`"vetoed"`);
@@ -140,62 +117,34 @@ impl Attempts {
             Some(true) => Verdict::Allow,
             None => Verdict::Keep,
         };
-        let entry = self.trace.last()?;
-        let attempt = Attempt {
-            number: entry.attempt,
-            method: &self.method,
-            idempotent: self.idempotent,
-            replayable: self.replayable,
-            outcome: entry.outcome,
-            elapsed_ms: elapsed_ms(self.started_ms, now_ms),
-            random,
-        };
-        let decision = after_verdict(entry.decision, verdict, &attempt, &self.config);
-        if let Some(entry) = self.trace.last_mut() {
-            entry.decision = decision;
-        }
-        match decision {
-            RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
-            RetryDecision::Stop(_) => None,
-        }
+        wait_of(self.history.verdict(verdict, now_ms, random)?)
     }
 
     /// The attempt whose outcome is told next waited `ms` for its turn at the store, held last by
     /// `reason` (`"pacing"` or `"concurrency"`); its trace entry says so (`waitedMs`, `waitedFor`).
     pub fn waited(&mut self, ms: f64, reason: &str) {
-        let reason = match reason {
-            "pacing" => "pacing",
-            "concurrency" => "concurrency",
-            _ => "queue",
-        };
-        self.waited = (ms >= 1.0).then_some((ms as u64, reason));
+        self.history.waited(ms, reason);
     }
 
     /// Whether the latest decision is a retry after throttling (a 429), which the store's retry
     /// budget charges less for.
     #[wasm_bindgen(js_name = retriesThrottled)]
     pub fn retries_throttled(&self) -> bool {
-        self.trace
-            .last()
-            .is_some_and(|entry| is_throttled(entry.decision))
+        self.history.retries_throttled()
     }
 
     /// The store's retry budget paid for the latest decision's retry (`spent`), or could not: then the
     /// retry becomes a stop (`"retry_budget"`). Returns the wait, or `undefined` to stop.
     #[wasm_bindgen(js_name = afterBudget)]
     pub fn after_budget(&mut self, spent: bool) -> Option<f64> {
-        let entry = self.trace.last_mut()?;
-        entry.decision = after_budget(entry.decision, spent);
-        match entry.decision {
-            RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
-            RetryDecision::Stop(_) => None,
-        }
+        wait_of(self.history.after_budget(spent)?)
     }
 
     /// The latest trace entry, as `retryInfo()` shows it: what `shouldRetry` is asked about.
     #[wasm_bindgen(js_name = lastEntry)]
     pub fn last_entry(&self) -> JsValue {
-        self.trace
+        self.history
+            .trace()
             .last()
             .map_or(JsValue::UNDEFINED, |entry| trace_entry(entry).into())
     }
@@ -203,7 +152,7 @@ impl Attempts {
     /// `{ attempt, delayMs, reason, status?, source, hints? }` for `onRetry`, after a decision to retry.
     #[wasm_bindgen(js_name = retryEvent)]
     pub fn retry_event(&self) -> JsValue {
-        let Some(entry) = self.trace.last() else {
+        let Some(entry) = self.history.trace().last() else {
             return JsValue::UNDEFINED;
         };
         let RetryDecision::Retry {
@@ -228,16 +177,17 @@ impl Attempts {
 
     /// `{ attempts, reason, trace, hintMs?, source? }`, for `retryInfo()` and for errors.
     pub fn details(&self) -> Object {
-        let stop = self.stop();
+        let stop = self.history.stop();
         let details = Object::new();
-        set(&details, "attempts", &self.attempt_count().into());
+        set(&details, "attempts", &self.history.attempts().into());
         set(&details, "reason", &stop.as_str().into());
         if let Some((hint_ms, source)) = stop.hint() {
             set(&details, "hintMs", &(hint_ms as f64).into());
             set(&details, "source", &source.as_str().into());
         }
         let entries: Array = self
-            .trace
+            .history
+            .trace()
             .iter()
             .map(|entry| JsValue::from(trace_entry(entry)))
             .collect();
@@ -249,73 +199,21 @@ impl Attempts {
     /// "GET timed out after 3 attempts; stopped because the retry limit (2) is used up", and why the
     /// waits came from backoff when a retried response hid its rate-limit headers.
     pub fn message(&self) -> String {
-        let what = match self.trace.last().map(|entry| entry.outcome) {
-            Some(Outcome::Timeout) => "timed out",
-            _ => "failed: no response (network error)",
-        };
-        let attempts = self.attempt_count();
-        let message = Message::new()
-            .text(&self.method)
-            .text(" ")
-            .text(what)
-            .text(" after ")
-            .number(u64::from(attempts))
-            .text(if attempts == 1 { " attempt" } else { " attempts" })
-            .text("; stopped because ")
-            .text(&self.stop().explain());
-        if self.waited_past_hidden_hints() {
-            message.text("; ").text(HIDDEN_HINTS_EXPLAINED).finish()
-        } else {
-            message.finish()
-        }
+        self.history.message()
     }
 }
 
 impl Attempts {
     fn record(&mut self, outcome: Outcome, now_ms: f64, random: f64) -> Option<f64> {
-        let number = self.attempt_count() + 1;
-        let elapsed_ms = elapsed_ms(self.started_ms, now_ms);
-        let config = &self.config;
-        let attempt = Attempt {
-            number,
-            method: &self.method,
-            idempotent: self.idempotent,
-            replayable: self.replayable,
-            outcome,
-            elapsed_ms,
-            random,
-        };
-        let decision = decide(&attempt, config);
-        self.trace.push(TraceEntry {
-            attempt: number,
-            outcome,
-            elapsed_ms,
-            decision,
-            waited: self.waited.take(),
-        });
-        match decision {
-            RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
-            RetryDecision::Stop(_) => None,
-        }
+        wait_of(self.history.record(outcome, now_ms, random))
     }
+}
 
-    /// Whether a retry followed a response that hid its rate-limit headers, so its wait was a backoff.
-    fn waited_past_hidden_hints(&self) -> bool {
-        self.trace
-            .iter()
-            .any(|entry| matches!(entry.decision, RetryDecision::Retry { .. }) && hints_hidden(entry.outcome))
-    }
-
-    fn attempt_count(&self) -> u32 {
-        self.trace.last().map_or(0, |entry| entry.attempt)
-    }
-
-    /// Why the call stopped: the last decision, once it is a stop.
-    fn stop(&self) -> StopReason {
-        match self.trace.last().map(|entry| entry.decision) {
-            Some(RetryDecision::Stop(stop)) => stop,
-            _ => StopReason::Final,
-        }
+/// The wait of a decision to retry, in milliseconds; `undefined` for a stop.
+fn wait_of(decision: RetryDecision) -> Option<f64> {
+    match decision {
+        RetryDecision::Retry { delay_ms, .. } => Some(delay_ms as f64),
+        RetryDecision::Stop(_) => None,
     }
 }
 
@@ -367,9 +265,4 @@ fn set_hidden(object: &Object, outcome: Outcome) {
     if hints_hidden(outcome) {
         set(object, "hints", &"hidden".into());
     }
-}
-
-/// Milliseconds from `started_ms` to `now_ms`. `as` saturates, so a clock that steps back gives 0.
-fn elapsed_ms(started_ms: f64, now_ms: f64) -> u64 {
-    (now_ms - started_ms) as u64
 }

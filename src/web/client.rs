@@ -14,11 +14,11 @@ use web_sys::{Headers, Request, RequestInit, Response, ResponseType};
 
 use super::abort::{race, timer, AttemptAbort, CallerAbort, Ended};
 use super::error::Error;
-use super::history::{Details, History};
 use super::options::Options;
 use crate::decision::{Outcome, RetryDecision};
 use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 use crate::hints::{HeaderSource, RateLimitHint};
+use crate::history::{Details, History};
 use crate::policy::{ConfigError, RetryConfig};
 use crate::problem::problem;
 use crate::redact::redact;
@@ -306,11 +306,11 @@ fn no_response(history: &History, outcome: Outcome) -> Error {
     let details = history.details();
     match outcome {
         Outcome::Timeout => Error::Timeout {
-            message: history.message("timed out"),
+            message: history.message(),
             details,
         },
         _ => Error::Network {
-            message: history.message("failed: no response (network error)"),
+            message: history.message(),
             details,
         },
     }

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use super::history::Details;
+use crate::history::Details;
 use crate::policy::ConfigError;
 use crate::problem::Problem;
 

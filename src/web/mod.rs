@@ -32,10 +32,9 @@
 mod abort;
 mod client;
 mod error;
-mod history;
 mod options;
 
+pub use crate::history::{Details, TraceEntry};
 pub use client::Client;
 pub use error::Error;
-pub use history::{Details, TraceEntry};
 pub use options::{Options, Preset, TimeLimit};
