@@ -11,6 +11,7 @@ use std::task::Poll;
 
 use commerce_fetch::decision::{Outcome, RetryDecision, RetryReason, StopReason};
 use commerce_fetch::hints::DelaySource;
+use commerce_fetch::redirect::RedirectRefusal;
 use commerce_fetch::web::{Client, Error, Options, TimeLimit};
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Promise, Reflect};
@@ -38,16 +39,23 @@ fn url(path: &str) -> String {
 
 /// The emulator answers the next requests to `path` with `steps` (a JSON array), then normally.
 async fn script(path: &str, steps: &str) {
+    control(
+        "/__control/faults",
+        &format!(r#"{{"path":"{path}","steps":{steps}}}"#),
+    )
+    .await;
+}
+
+/// POSTs `body` to the emulator's control API at `path`.
+async fn control(path: &str, body: &str) {
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&JsValue::from_str(&format!(
-        r#"{{"path":"{path}","steps":{steps}}}"#
-    )));
-    let response: Response = JsFuture::from(plain_fetch(&url("/__control/faults"), &init))
+    init.set_body(&JsValue::from_str(body));
+    let response: Response = JsFuture::from(plain_fetch(&url(path), &init))
         .await
         .expect("control API")
         .into();
-    assert_eq!(response.status(), 200, "the emulator took the script for {path}");
+    assert_eq!(response.status(), 200, "the emulator took {body}");
 }
 
 /// The requests the emulator received at `path`.
@@ -452,4 +460,203 @@ fn options_are_validated_once_by_the_core() {
         }
     );
     assert!(!debug.contains("secret-token"), "{debug}");
+}
+
+/// Whether this runtime hides where redirects lead (a browser: a window has `document`, a classic
+/// worker `importScripts`), so a request carrying credentials is refused rather than followed.
+fn redirects_hidden() -> bool {
+    let global = js_sys::global();
+    ["document", "importScripts"]
+        .iter()
+        .any(|name| Reflect::has(&global, &JsValue::from_str(name)).unwrap_or(false))
+}
+
+/// The other origin of the emulator: `localhost` where the suite uses `127.0.0.1`.
+fn other_origin(path: &str) -> String {
+    format!("{}{path}", emulator().replace("127.0.0.1", "localhost"))
+}
+
+/// A GET with the store's credential and one ordinary header.
+fn get_with_token(path: &str) -> Request {
+    let request = Request::new_with_str(&url(path)).expect("request");
+    request
+        .headers()
+        .set("x-auth-token", "secret-token")
+        .expect("header");
+    request.headers().set("x-trace", "kept").expect("header");
+    request
+}
+
+/// A field of a request the emulator logged.
+fn logged(requests: &Array, index: u32, field: &str) -> JsValue {
+    Reflect::get(&requests.get(index), &field.into()).expect("field")
+}
+
+#[wasm_bindgen_test]
+async fn a_cross_origin_redirect_carries_no_credential_on_any_attempt() {
+    let (from, to) = ("/web-api/redirect/cross", "/web-api/redirect/cross-target");
+    let location = other_origin(to);
+    script(
+        from,
+        &format!(r#"[{{"status":302,"headers":{{"location":"{location}"}}}},{{"status":302,"headers":{{"location":"{location}"}}}}]"#),
+    )
+    .await;
+    script(to, r#"[{"status":503},{"status":200,"json":{"ok":true}}]"#).await;
+    let client = client(Options {
+        base_ms: Some(20),
+        ..Options::default()
+    });
+    let result = client.fetch_with_details(&get_with_token(from)).await;
+    if redirects_hidden() {
+        let Err(Error::Redirect {
+            reason,
+            status,
+            details,
+            ..
+        }) = result
+        else {
+            panic!("expected a RedirectError, got {result:?}");
+        };
+        assert_eq!(reason, RedirectRefusal::Hidden);
+        assert_eq!(status, 0);
+        assert_eq!(details.attempts, 1);
+        assert_eq!(received(to).await.length(), 0, "nothing reached the other origin");
+        return;
+    }
+    let (response, details) = result.expect("a response");
+    assert_eq!(response.status(), 200);
+    assert!(response.redirected());
+    assert_eq!(
+        details.attempts, 2,
+        "the 503 at the destination was retried through the redirect"
+    );
+    let requests = received(to).await;
+    assert_eq!(requests.length(), 2);
+    for index in 0..2 {
+        assert_eq!(
+            Array::from(&logged(&requests, index, "credentials")).length(),
+            0,
+            "attempt {index} took no credential to the other origin"
+        );
+        let host = logged(&requests, index, "host").as_string().unwrap_or_default();
+        assert!(host.starts_with("localhost:"), "{host}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_same_origin_redirect_keeps_the_credentials() {
+    let (from, to) = ("/web-api/redirect/same", "/web-api/redirect/same-target");
+    script(
+        from,
+        &format!(r#"[{{"status":301,"headers":{{"location":"{to}"}}}}]"#),
+    )
+    .await;
+    script(to, r#"[{"status":200,"json":{"ok":true}}]"#).await;
+    let result = client(Options::default()).fetch(&get_with_token(from)).await;
+    if redirects_hidden() {
+        assert!(
+            matches!(
+                result,
+                Err(Error::Redirect {
+                    reason: RedirectRefusal::Hidden,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+        return;
+    }
+    let response = result.expect("a response");
+    assert_eq!(response.status(), 200);
+    let requests = received(to).await;
+    assert_eq!(requests.length(), 1);
+    let credentials: Vec<String> = Array::from(&logged(&requests, 0, "credentials"))
+        .iter()
+        .filter_map(|name| name.as_string())
+        .collect();
+    assert_eq!(credentials, ["x-auth-token"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_loop_is_refused_after_twenty_hops_and_not_retried() {
+    let path = "/web-api/redirect/loop";
+    let faults = format!(
+        r#"{{"path":"{path}","repeat":true,"steps":[{{"status":302,"headers":{{"location":"{path}"}}}}]}}"#
+    );
+    control("/__control/faults", &faults).await;
+    let result = client(Options::default()).fetch(&get_with_token(path)).await;
+    control(
+        "/__control/faults",
+        &format!(r#"{{"path":"{path}","steps":[{{"status":200}}]}}"#),
+    )
+    .await;
+    let Err(error @ Error::Redirect { .. }) = result else {
+        panic!("expected a RedirectError, got {result:?}");
+    };
+    assert_eq!(error.name(), "RedirectError");
+    if redirects_hidden() {
+        return;
+    }
+    let Error::Redirect {
+        reason,
+        status,
+        details,
+        message,
+    } = &error
+    else {
+        unreachable!()
+    };
+    assert_eq!(*reason, RedirectRefusal::TooManyRedirects);
+    assert_eq!(*status, 302);
+    assert_eq!(details.attempts, 1);
+    assert!(
+        message.starts_with("GET was redirected (302) and the redirect was not followed"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("secret-token") && !message.contains(path),
+        "{message}"
+    );
+    assert_eq!(
+        received(path).await.length(),
+        21,
+        "the first request and 20 redirects"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_307_sends_the_same_body_on_and_a_303_turns_a_post_into_a_get() {
+    let (from, to) = ("/web-api/redirect/post", "/web-api/redirect/post-target");
+    script(
+        from,
+        &format!(
+            r#"[{{"status":307,"headers":{{"location":"{to}"}}}},{{"status":303,"headers":{{"location":"{to}"}}}}]"#
+        ),
+    )
+    .await;
+    script(
+        to,
+        r#"[{"status":201,"json":{"ok":true}},{"status":200,"json":{"ok":true}}]"#,
+    )
+    .await;
+    let client = client(Options::default());
+    let response = client.fetch(&post(from, None, None)).await.expect("a response");
+    assert_eq!(response.status(), 201);
+    let response = client.fetch(&post(from, None, None)).await.expect("a response");
+    assert_eq!(response.status(), 200);
+    let sent = received(from).await;
+    let reached = received(to).await;
+    assert_eq!(reached.length(), 2);
+    assert_eq!(logged(&reached, 0, "method").as_string().as_deref(), Some("POST"));
+    assert_eq!(
+        logged(&reached, 0, "bodyHash"),
+        logged(&sent, 0, "bodyHash"),
+        "the 307 sent the body on"
+    );
+    assert_eq!(logged(&reached, 1, "method").as_string().as_deref(), Some("GET"));
+    assert_eq!(
+        logged(&reached, 1, "bodyLength").as_f64(),
+        Some(0.0),
+        "the 303 dropped the body"
+    );
 }

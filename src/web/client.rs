@@ -8,13 +8,13 @@ use js_sys::{Promise, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response, ResponseType};
 
 use super::abort::{race, timer, AttemptAbort, CallerAbort, Ended};
 use super::error::Error;
 use super::options::Options;
+use super::redirects::{follows, send, NotSent};
 use crate::decision::{Outcome, RetryDecision};
 use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 use crate::hints::{HeaderSource, RateLimitHint};
@@ -22,13 +22,7 @@ use crate::history::{Details, History};
 use crate::policy::{ConfigError, RetryConfig};
 use crate::problem::problem;
 use crate::redact::redact;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch`, not `window.fetch`: workers, Node and workerd have no `window`.
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn fetch_with_request(input: &Request, init: &RequestInit) -> Result<Promise, JsValue>;
-}
+use crate::redirect::{CredentialHeaders, RedirectRefusal};
 
 /// A retrying `fetch` for Rust code compiled to wasm: the JavaScript package's `createFetch`, with the
 /// same options, presets and decisions. Cheap to clone; clones share the configuration.
@@ -39,6 +33,7 @@ extern "C" {
 pub struct Client {
     config: Rc<RetryConfig>,
     headers: Rc<[(String, String)]>,
+    credentials: Rc<CredentialHeaders>,
 }
 
 /// `web_sys::Headers`, read as the core reads headers.
@@ -62,9 +57,12 @@ impl Client {
     /// ```
     pub fn new(options: Options) -> Result<Client, ConfigError> {
         let config = options.config()?;
+        let credentials =
+            CredentialHeaders::from_names(options.credential_headers.iter().map(String::as_str))?;
         Ok(Client {
             config: Rc::new(config),
             headers: options.headers.into(),
+            credentials: Rc::new(credentials),
         })
     }
 
@@ -101,6 +99,7 @@ impl Client {
             js_sys::Date::now(),
         );
         let caller = CallerAbort::new(request.signal());
+        let credentials = follows(request, &self.credentials).then_some(&*self.credentials);
         loop {
             if caller.aborted() {
                 return Err(Error::Aborted {
@@ -109,7 +108,7 @@ impl Client {
             }
             let elapsed = history.elapsed_ms(js_sys::Date::now());
             let budget = history.config().attempt_budget_ms(elapsed);
-            let (outcome, response) = match attempt(request, budget, &caller).await? {
+            let (outcome, response) = match attempt(request, budget, &caller, credentials).await? {
                 Sent::Answer(response, guard) => {
                     let status = response.status();
                     // A status that is not retried is final whatever its headers say.
@@ -125,6 +124,17 @@ impl Client {
                     (Outcome::Response { status, hints }, Some((response, guard)))
                 }
                 Sent::Failed(outcome) => (outcome, None),
+                Sent::Refused(refusal, status, method) => {
+                    // The refused attempt counts, as in the JavaScript shell's `RedirectError`.
+                    let mut details = history.details();
+                    details.attempts += 1;
+                    return Err(Error::Redirect {
+                        reason: refusal,
+                        status,
+                        message: refusal.message(&method, status),
+                        details,
+                    });
+                }
                 Sent::Aborted => {
                     return Err(Error::Aborted {
                         details: history.details(),
@@ -234,28 +244,36 @@ enum Sent {
     Answer(Response, AttemptAbort),
     /// No response: a network error or a timeout.
     Failed(Outcome),
+    /// The core refused a redirect: why, its status (0 when hidden) and the method it answered.
+    Refused(RedirectRefusal, u16, String),
     /// The caller aborted it.
     Aborted,
 }
 
-/// Sends one clone of `request` with its own `AbortController`, aborted after `budget_ms` (when set),
-/// when the caller aborts, or when this future is dropped.
-async fn attempt(request: &Request, budget_ms: Option<u64>, caller: &CallerAbort) -> Result<Sent, Error> {
-    let copy = Request::clone(request).map_err(invalid)?;
+/// Sends one attempt of `request` with its own `AbortController`, aborted after `budget_ms` (when
+/// set), when the caller aborts, or when this future is dropped. Follows redirects itself when
+/// `credentials` is given.
+async fn attempt(
+    request: &Request,
+    budget_ms: Option<u64>,
+    caller: &CallerAbort,
+    credentials: Option<&CredentialHeaders>,
+) -> Result<Sent, Error> {
     let guard = AttemptAbort::new().map_err(|error| Error::Other {
         message: js_message(&error),
     })?;
-    let init = RequestInit::new();
-    init.set_signal(Some(&guard.signal()));
-    let sending = JsFuture::from(fetch_with_request(&copy, &init).map_err(invalid)?);
+    let signal = guard.signal();
+    let sending = Box::pin(send(request, &signal, credentials));
     match race(sending, budget_ms.map(timer), caller).await {
-        Ended::Done(Ok(value)) => match value.dyn_into::<Response>() {
-            Ok(response) => Ok(Sent::Answer(response, guard)),
-            Err(_) => Err(Error::Other {
-                message: "fetch resolved with something that is not a Response".into(),
-            }),
-        },
-        Ended::Done(Err(rejection)) => match classify(&rejection) {
+        Ended::Done(Ok(response)) => Ok(Sent::Answer(response, guard)),
+        Ended::Done(Err(NotSent::Refused(refusal, status, method))) => {
+            Ok(Sent::Refused(refusal, status, method))
+        }
+        Ended::Done(Err(NotSent::Invalid(error))) => Err(invalid(error)),
+        Ended::Done(Err(NotSent::NotAResponse)) => Err(Error::Other {
+            message: "fetch resolved with something that is not a Response".into(),
+        }),
+        Ended::Done(Err(NotSent::Rejected(rejection))) => match classify(&rejection) {
             FetchFailure::Network => Ok(Sent::Failed(Outcome::NetworkError)),
             FetchFailure::Usage => Err(invalid(rejection)),
             FetchFailure::Other => Err(Error::Other {

@@ -7,6 +7,7 @@ use core::fmt;
 use crate::history::Details;
 use crate::policy::ConfigError;
 use crate::problem::Problem;
+use crate::redirect::RedirectRefusal;
 
 /// Why a call gave no usable answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +50,19 @@ pub enum Error {
         /// The attempts and why they stopped.
         details: Details,
     },
+    /// A redirect was not followed (`RedirectError`): it would have taken credentials to a runtime
+    /// that hides where it leads, or could not be followed safely (a loop, https to http, a bad
+    /// `Location`).
+    Redirect {
+        /// Why: `reason.as_str()` is the JavaScript package's `reason`.
+        reason: RedirectRefusal,
+        /// The redirect's status, or 0 when the runtime hid it.
+        status: u16,
+        /// "GET was redirected (302) and the redirect was not followed: …".
+        message: String,
+        /// The attempts, the refused one included.
+        details: Details,
+    },
     /// A JSON helper could not read the body as JSON, or not as the type asked for.
     Json {
         /// What went wrong, redacted.
@@ -69,14 +83,15 @@ impl Error {
             Error::Network { details, .. }
             | Error::Timeout { details, .. }
             | Error::Aborted { details }
-            | Error::Status { details, .. } => Some(details),
+            | Error::Status { details, .. }
+            | Error::Redirect { details, .. } => Some(details),
             _ => None,
         }
     }
 
     /// A stable name, as the JavaScript package's error classes are named: `"ConfigError"`,
     /// `"InvalidRequest"`, `"NetworkError"`, `"TimeoutError"`, `"AbortError"`, `"ApiError"`,
-    /// `"JsonError"` or `"FetchError"`.
+    /// `"RedirectError"`, `"JsonError"` or `"FetchError"`.
     pub fn name(&self) -> &'static str {
         match self {
             Error::Config(_) => "ConfigError",
@@ -85,6 +100,7 @@ impl Error {
             Error::Timeout { .. } => "TimeoutError",
             Error::Aborted { .. } => "AbortError",
             Error::Status { .. } => "ApiError",
+            Error::Redirect { .. } => "RedirectError",
             Error::Json { .. } => "JsonError",
             Error::Other { .. } => "FetchError",
         }
@@ -96,7 +112,9 @@ impl fmt::Display for Error {
         match self {
             Error::Config(error) => fmt::Display::fmt(error, f),
             Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
-            Error::Network { message, .. } | Error::Timeout { message, .. } => f.write_str(message),
+            Error::Network { message, .. }
+            | Error::Timeout { message, .. }
+            | Error::Redirect { message, .. } => f.write_str(message),
             Error::Aborted { details } => write!(
                 f,
                 "aborted by the caller's signal after {} completed attempt(s)",

@@ -33,6 +33,7 @@ mod abort;
 mod client;
 mod error;
 mod options;
+mod redirects;
 
 pub use crate::history::{Details, TraceEntry};
 pub use client::Client;

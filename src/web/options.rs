@@ -86,6 +86,10 @@ pub struct Options {
     /// [`get_json`](super::Client::get_json), [`post_json`](super::Client::post_json)), such as
     /// `X-Auth-Token`. A `Request` passed to [`fetch`](super::Client::fetch) is sent as it is.
     pub headers: Vec<(String, String)>,
+    /// `credentialHeaders`: more header names that carry credentials, besides `X-Auth-Token`,
+    /// `X-Auth-Client`, `Authorization`, `Cookie` and `Proxy-Authorization`. A redirect to another
+    /// origin is followed without them.
+    pub credential_headers: Vec<String>,
 }
 
 /// Lists header names only: their values are credentials.
@@ -106,6 +110,7 @@ impl fmt::Debug for Options {
             .field("network_errors", &self.network_errors)
             .field("timeouts", &self.timeouts)
             .field("headers", &names)
+            .field("credential_headers", &self.credential_headers)
             .finish()
     }
 }
