@@ -86,13 +86,14 @@ browsers:
 ## wasm-bindgen tests (tests/web.rs) in Node and in three headless browser engines.
 test-wasm: test-wasm-node $(addprefix test-wasm-,$(WASM_BROWSERS))
 
-## The boundary suite in Node, then the Rust shell (feature `web`) against the emulator in Node.
+## Per engine: the boundary suite, then the Rust shell (feature `web`) against the emulator.
 test-wasm-node: tools
 	bash scripts/wasm-test.sh node
-	bash scripts/web-api-test.sh
+	bash scripts/wasm-test.sh node web_api
 
 $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 	bash scripts/wasm-test.sh $*
+	bash scripts/wasm-test.sh $* web_api
 
 ## The packed package as users install it, in every stack (see tests/smoke/run.mjs); ends with one row per stack.
 test-smoke: build browsers

@@ -1,5 +1,5 @@
-//! The Rust shell (`commerce_fetch::web`, feature `web`) against the local emulator, in Node:
-//! scripts/web-api-test.sh starts the emulator, compiles its URL into this suite
+//! The Rust shell (`commerce_fetch::web`, feature `web`) against the local emulator, in Node and in
+//! headless Chromium, Firefox and WebKit: `scripts/wasm-test.sh <engine> web_api` starts the emulator, compiles its URL into this suite
 //! (`COMMERCE_FETCH_EMULATOR_URL`) and runs it with wasm-bindgen-test-runner. Each test scripts the
 //! answers of its own path (`/__control/faults`) and counts what reached the emulator there
 //! (`/__control/requests`), so tests do not see each other's requests.
@@ -29,7 +29,7 @@ extern "C" {
 fn emulator() -> &'static str {
     match option_env!("COMMERCE_FETCH_EMULATOR_URL") {
         Some(url) => url,
-        None => panic!("COMMERCE_FETCH_EMULATOR_URL is unset: run this suite with scripts/web-api-test.sh"),
+        None => panic!("COMMERCE_FETCH_EMULATOR_URL is unset: run this suite with scripts/wasm-test.sh <engine> web_api"),
     }
 }
 
