@@ -16,10 +16,13 @@ test: test-core test-wasm build lint-js test-js test-smoke test-js-node24 test-f
 ## The pure core on the host: formatting, lints, unit and property tests.
 test-core: lint-rust
 	cargo test --quiet --lib
+	cargo test --quiet --doc --features web
 
 lint-rust: tools
 	cargo fmt --check
 	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --all-targets --features web --quiet -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --features web
 	cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features std --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features web --quiet -- -D warnings

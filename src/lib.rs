@@ -3,8 +3,10 @@
 //!
 //! The core modules are pure: no I/O, no clock, no randomness of their own, and no WebAssembly
 //! imports, so they are tested with plain `cargo test`. The `wasm` folder is the only boundary to
-//! JavaScript and is compiled for `wasm32` alone. The `web` folder (cargo feature `web`, `wasm32`
-//! only) is the shell for Rust callers: a retrying `fetch` over the same core.
+//! JavaScript and is compiled for `wasm32` alone. The `web` folder (cargo feature `web`) is the shell
+//! for Rust callers compiled to wasm: a retrying `fetch` over the same core. It builds for every
+//! target, so that its documentation builds and its examples run on the host, but it calls into
+//! JavaScript, which only a wasm32 build has.
 #![deny(missing_docs)]
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
@@ -37,7 +39,7 @@ pub mod stores;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-#[cfg(all(target_arch = "wasm32", feature = "web"))]
+#[cfg(feature = "web")]
 pub mod web;
 
 pub use breaker::{

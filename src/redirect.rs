@@ -170,7 +170,7 @@ impl RedirectRefusal {
         }
     }
 
-    /// Why, as the end of a sentence: "… was not followed: <explain>".
+    /// Why, as the end of a sentence: "… was not followed: `<explain>`".
     pub fn explain(self) -> &'static str {
         match self {
             RedirectRefusal::TooManyRedirects => "the server redirected more than 20 times",

@@ -29,7 +29,9 @@ extern "C" {
 fn emulator() -> &'static str {
     match option_env!("COMMERCE_FETCH_EMULATOR_URL") {
         Some(url) => url,
-        None => panic!("COMMERCE_FETCH_EMULATOR_URL is unset: run this suite with scripts/wasm-test.sh <engine> web_api"),
+        None => panic!(
+            "COMMERCE_FETCH_EMULATOR_URL is unset: run this suite with scripts/wasm-test.sh <engine> web_api"
+        ),
     }
 }
 
@@ -434,6 +436,7 @@ async fn an_error_status_from_a_json_helper_carries_the_problem_and_the_attempts
         status,
         problem,
         details,
+        ..
     } = &error
     else {
         panic!("expected a status error, got {error:?}");
@@ -658,5 +661,176 @@ async fn a_307_sends_the_same_body_on_and_a_303_turns_a_post_into_a_get() {
         logged(&reached, 1, "bodyLength").as_f64(),
         Some(0.0),
         "the 303 dropped the body"
+    );
+}
+
+/// A client carrying the emulator store's credential.
+fn store_client(options: Options) -> Client {
+    let mut headers = options.headers.clone();
+    headers.push(("x-auth-token".into(), "emulator-access-token".into()));
+    client(Options { headers, ..options })
+}
+
+fn store_url(route: &str) -> String {
+    url(&format!("/stores/abc123{route}"))
+}
+
+#[wasm_bindgen_test]
+async fn should_retry_allows_a_409_and_vetoes_a_503_and_on_retry_hears_each_retry() {
+    use commerce_fetch::web::Verdict;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let path = "/web-api/should-retry";
+    script(path, r#"[{"status":409},{"status":503},{"status":200}]"#).await;
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let asked = Rc::new(RefCell::new(Vec::new()));
+    let (heard_by, asked_by) = (Rc::clone(&heard), Rc::clone(&asked));
+    let client = client(Options {
+        base_ms: Some(10),
+        should_retry: Some(Rc::new(move |question| {
+            let Outcome::Response { status, .. } = question.entry.outcome else {
+                return Verdict::Keep;
+            };
+            asked_by.borrow_mut().push((question.method.to_owned(), status));
+            match status {
+                409 => Verdict::Allow,
+                503 => Verdict::Veto,
+                _ => Verdict::Keep,
+            }
+        })),
+        on_retry: Some(Rc::new(move |entry| heard_by.borrow_mut().push(entry.attempt))),
+        ..Options::default()
+    });
+    let (response, details) = client
+        .fetch_with_details(&Request::new_with_str(&url(path)).expect("request"))
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 503, "the veto stopped at the 503");
+    assert_eq!(details.attempts, 2);
+    assert_eq!(
+        *asked.borrow(),
+        [("GET".to_owned(), 409), ("GET".to_owned(), 503)]
+    );
+    assert_eq!(*heard.borrow(), [1], "one retry, after the first attempt");
+    assert_eq!(received(path).await.length(), 2);
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Created {
+    data: Vec<TreeCategory>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TreeCategory {
+    name: String,
+}
+
+#[wasm_bindgen_test]
+async fn a_207_gives_the_saved_items_and_what_failed_and_get_json_calls_it_partial() {
+    let body =
+        JsValue::from_str(r#"[{"name":"Rust hats","tree_id":1},{"name":""},{"name":"Caps","tree_id":999}]"#);
+    let request = || {
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        let request = Request::new_with_str_and_init(&store_url("/v3/catalog/trees/categories"), &init)
+            .expect("request");
+        request
+            .headers()
+            .set("x-auth-token", "emulator-access-token")
+            .expect("header");
+        request
+            .headers()
+            .set("content-type", "application/json")
+            .expect("header");
+        request
+    };
+    let client = client(Options::default());
+    let answer = client
+        .fetch_answer::<Created>(&request())
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status, 207);
+    let saved: Vec<&str> = answer
+        .data
+        .as_ref()
+        .expect("data")
+        .data
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(saved, ["Rust hats"]);
+    let partial = answer.partial.as_ref().expect("a partial answer");
+    let counts = partial.counts.expect("counts");
+    assert_eq!((counts.total, counts.success, counts.failed), (3, 1, 2));
+    let failed: Vec<(&str, &str)> = partial
+        .failures
+        .iter()
+        .map(|f| (f.key.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        [("1", "name is required"), ("2", "Tree 999 does not exist")]
+    );
+
+    let error = client
+        .fetch_json::<Created>(&request())
+        .await
+        .expect_err("partial");
+    assert_eq!(error.name(), "PartialResult");
+    assert!(matches!(&error, Error::Partial { status: 207, partial, .. } if partial.failures.len() == 2));
+    assert!(
+        error
+            .to_string()
+            .starts_with("the batch partly failed (207): 2 of 3 item(s) failed"),
+        "{error}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_batch_refused_whole_names_its_items_and_a_204_has_no_data() {
+    let init = RequestInit::new();
+    init.set_method("PUT");
+    init.set_body(&JsValue::from_str(r#"[{"id":987654,"price":1}]"#));
+    let request = Request::new_with_str_and_init(&store_url("/v3/catalog/variants"), &init).expect("request");
+    request
+        .headers()
+        .set("x-auth-token", "emulator-access-token")
+        .expect("header");
+    request
+        .headers()
+        .set("content-type", "application/json")
+        .expect("header");
+    let error = store_client(Options::default())
+        .fetch_answer::<serde::de::IgnoredAny>(&request)
+        .await
+        .expect_err("a 422");
+    let Error::Status {
+        status: 422,
+        partial: Some(partial),
+        problem,
+        ..
+    } = &error
+    else {
+        panic!("expected a 422 naming its items, got {error:?}");
+    };
+    assert_eq!(partial.failures.len(), 1);
+    assert_eq!(partial.failures[0].key, "987654");
+    assert_eq!(
+        partial.failures[0].message,
+        "The requested resource was not found."
+    );
+    assert_eq!(problem.status, 422);
+
+    let path = "/web-api/no-content";
+    script(path, r#"[{"status":204}]"#).await;
+    let answer = client(Options::default())
+        .fetch_answer::<serde::de::IgnoredAny>(&Request::new_with_str(&url(path)).expect("request"))
+        .await
+        .expect("an answer");
+    assert_eq!(
+        (answer.status, answer.data.is_none(), answer.partial.is_none()),
+        (204, true, true)
     );
 }

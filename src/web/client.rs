@@ -11,29 +11,48 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response, ResponseType};
 
+use core::fmt;
+
 use super::abort::{race, timer, AttemptAbort, CallerAbort, Ended};
+use super::answer::Answer;
 use super::error::Error;
-use super::options::Options;
+use super::options::{OnRetry, Options, RetryQuestion, ShouldRetry};
 use super::redirects::{follows, send, NotSent};
-use crate::decision::{Outcome, RetryDecision};
+use crate::decision::{Outcome, RetryDecision, Verdict};
 use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 use crate::hints::{HeaderSource, RateLimitHint};
 use crate::history::{Details, History};
 use crate::policy::{ConfigError, RetryConfig};
-use crate::problem::problem;
 use crate::redact::redact;
 use crate::redirect::{CredentialHeaders, RedirectRefusal};
+use crate::rest::{kind_by_status, read_answer, AnswerKind};
 
 /// A retrying `fetch` for Rust code compiled to wasm: the JavaScript package's `createFetch`, with the
 /// same options, presets and decisions. Cheap to clone; clones share the configuration.
 ///
 /// Drop cancels: dropping a call's future aborts the attempt in flight and the wait before the next.
 /// The request's own `AbortSignal` aborts the call too ([`Error::Aborted`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     config: Rc<RetryConfig>,
     headers: Rc<[(String, String)]>,
     credentials: Rc<CredentialHeaders>,
+    should_retry: Option<ShouldRetry>,
+    on_retry: Option<OnRetry>,
+}
+
+/// Header names only, as [`Options`]' `Debug`: their values are credentials.
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .field("headers", &names)
+            .field("credentials", &self.credentials)
+            .field("should_retry", &self.should_retry.as_ref().map(|_| "set"))
+            .field("on_retry", &self.on_retry.as_ref().map(|_| "set"))
+            .finish()
+    }
 }
 
 /// `web_sys::Headers`, read as the core reads headers.
@@ -63,10 +82,19 @@ impl Client {
             config: Rc::new(config),
             headers: options.headers.into(),
             credentials: Rc::new(credentials),
+            should_retry: options.should_retry,
+            on_retry: options.on_retry,
         })
     }
 
     /// The configuration the options gave, as the core uses it.
+    ///
+    /// ```
+    /// use commerce_fetch::web::{Client, Options, Preset};
+    ///
+    /// let client = Client::new(Options { preset: Preset::Background, ..Options::default() }).unwrap();
+    /// assert!(client.config().retries_status(429));
+    /// ```
     pub fn config(&self) -> &RetryConfig {
         &self.config
     }
@@ -75,6 +103,19 @@ impl Client {
     /// status (as `fetch` does). The request is cloned for each attempt, so its body can be sent again;
     /// its signal aborts the call. A request marked with an `Idempotency-Key` header is repeated even
     /// when its method is not safe to repeat.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), commerce_fetch::web::Error> {
+    /// use commerce_fetch::web::{Client, Options};
+    /// use web_sys::Request;
+    ///
+    /// let client = Client::new(Options::default())?;
+    /// let request = Request::new_with_str("https://example.com/api/cart").expect("a valid URL");
+    /// let response = client.fetch(&request).await?;
+    /// assert!(response.status() < 600);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fetch(&self, request: &Request) -> Result<Response, Error> {
         self.fetch_with_details(request)
             .await
@@ -83,6 +124,21 @@ impl Client {
 
     /// As [`fetch`](Self::fetch), with the attempts made and the decision after each (the
     /// JavaScript package's `retryInfo(response)`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client, request: web_sys::Request) -> Result<(), commerce_fetch::web::Error> {
+    /// use commerce_fetch::decision::RetryDecision;
+    ///
+    /// let (response, details) = client.fetch_with_details(&request).await?;
+    /// for entry in &details.trace {
+    ///     if let RetryDecision::Retry { delay_ms, reason, .. } = entry.decision {
+    ///         println!("attempt {} waited {delay_ms} ms ({})", entry.attempt, reason.as_str());
+    ///     }
+    /// }
+    /// println!("{} after {} attempt(s)", response.status(), details.attempts);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn fetch_with_details(&self, request: &Request) -> Result<(Response, Details), Error> {
         if request.body_used() {
             return Err(Error::InvalidRequest {
@@ -90,9 +146,10 @@ impl Client {
             });
         }
         let idempotent = request.headers().has("idempotency-key").unwrap_or(false);
+        let method = request.method();
         let mut history = History::new(
             Rc::clone(&self.config),
-            request.method(),
+            method.clone(),
             idempotent,
             // Each attempt sends a clone, so the body (even a stream) is never used up.
             true,
@@ -141,7 +198,19 @@ impl Client {
                     })
                 }
             };
-            let decision = history.record(outcome, js_sys::Date::now(), js_sys::Math::random());
+            let mut decision = history.record(outcome, js_sys::Date::now(), js_sys::Math::random());
+            if let (Some(ask), true) = (&self.should_retry, history.asks_caller()) {
+                let verdict = match history.trace().last() {
+                    Some(entry) => ask(&RetryQuestion {
+                        method: &method,
+                        entry,
+                    }),
+                    None => Verdict::Keep,
+                };
+                decision = history
+                    .verdict(verdict, js_sys::Date::now(), js_sys::Math::random())
+                    .unwrap_or(decision);
+            }
             let delay_ms = match (decision, response) {
                 (RetryDecision::Retry { delay_ms, .. }, response) => {
                     // Dropping the guard aborts the attempt, which discards its unread body.
@@ -154,6 +223,9 @@ impl Client {
                 }
                 (RetryDecision::Stop(_), None) => return Err(no_response(&history, outcome)),
             };
+            if let (Some(on_retry), Some(entry)) = (&self.on_retry, history.trace().last()) {
+                on_retry(entry);
+            }
             if let Ended::Aborted = race(timer(delay_ms), None, &caller).await {
                 return Err(Error::Aborted {
                     details: history.details(),
@@ -163,12 +235,42 @@ impl Client {
     }
 
     /// `GET url`, with the client's headers.
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+    /// let response = client.get("https://example.com/health").await?;
+    /// assert_eq!(response.status(), 200);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get(&self, url: &str) -> Result<Response, Error> {
         self.fetch(&self.request("GET", url, None)?).await
     }
 
     /// `GET url` and its JSON body as a `T`, through the runtime's JSON parser and
     /// serde-wasm-bindgen. An error status after the retries is [`Error::Status`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Product {
+    ///     id: u64,
+    ///     name: String,
+    /// }
+    /// #[derive(serde::Deserialize)]
+    /// struct Page {
+    ///     data: Vec<Product>,
+    /// }
+    ///
+    /// let page: Page = client
+    ///     .get_json("https://api.bigcommerce.com/stores/abc123/v3/catalog/products?limit=5")
+    ///     .await?;
+    /// for product in page.data {
+    ///     println!("{} {}", product.id, product.name);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, Error> {
         self.fetch_json(&self.request("GET", url, None)?).await
     }
@@ -176,6 +278,25 @@ impl Client {
     /// `POST url` with `body` as JSON, and the JSON answer as a `T` (use
     /// `serde::de::IgnoredAny` to ignore it). Not repeated after a failure that may have taken effect
     /// unless the client's headers carry an `Idempotency-Key`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+    /// #[derive(serde::Serialize)]
+    /// struct Metafield<'a> {
+    ///     key: &'a str,
+    ///     value: &'a str,
+    /// }
+    ///
+    /// let saved: serde::de::IgnoredAny = client
+    ///     .post_json(
+    ///         "https://api.bigcommerce.com/stores/abc123/v3/catalog/products/77/metafields",
+    ///         &Metafield { key: "fit", value: "loose" },
+    ///     )
+    ///     .await?;
+    /// # let _ = saved;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_json<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         url: &str,
@@ -195,28 +316,109 @@ impl Client {
         self.fetch_json(&self.request("POST", url, Some(&text))?).await
     }
 
-    /// Sends `request` as [`fetch`](Self::fetch) does and reads its JSON body as a `T`.
+    /// Sends `request` as [`fetch`](Self::fetch) does and reads its JSON body as a `T`. A 204 or 304
+    /// reads as JSON `null` (so `T` may be an `Option` or `()`); a batch that partly failed is
+    /// [`Error::Partial`] (use [`fetch_answer`](Self::fetch_answer) to read what was saved); an error
+    /// status after the retries is [`Error::Status`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client, request: web_sys::Request) {
+    /// use commerce_fetch::web::Error;
+    ///
+    /// match client.fetch_json::<serde::de::IgnoredAny>(&request).await {
+    ///     Ok(_) => {}
+    ///     Err(Error::Status { status, problem, .. }) => {
+    ///         eprintln!("{status}: {}", problem.title.as_deref().unwrap_or("no title"));
+    ///     }
+    ///     Err(error) => eprintln!("{} ({})", error, error.name()),
+    /// }
+    /// # }
+    /// ```
     pub async fn fetch_json<T: DeserializeOwned>(&self, request: &Request) -> Result<T, Error> {
+        let answer = self.fetch_answer::<T>(request).await?;
+        match (answer.data, answer.partial) {
+            (_, Some(partial)) => Err(Error::Partial {
+                status: answer.status,
+                partial: Box::new(partial),
+                details: answer.details,
+            }),
+            (Some(data), None) => Ok(data),
+            (None, None) => from_json(JsValue::NULL),
+        }
+    }
+
+    /// Sends `request` as [`fetch`](Self::fetch) does and reads the answer as the JavaScript
+    /// `createClient` does, from the same core code: the body as a `T`, nothing for 204 and 304, what
+    /// failed in a batch that partly succeeded (207, or a 422 that saved items) beside the body, or
+    /// [`Error::Status`] with what the body says (and, for a batch refused whole, the items it names).
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client, request: web_sys::Request) -> Result<(), commerce_fetch::web::Error> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Saved {
+    ///     data: Vec<serde::de::IgnoredAny>,
+    /// }
+    ///
+    /// let answer = client.fetch_answer::<Saved>(&request).await?;
+    /// if let Some(partial) = &answer.partial {
+    ///     for failure in &partial.failures {
+    ///         eprintln!("item {} failed: {}", failure.key, failure.message);
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch_answer<T: DeserializeOwned>(&self, request: &Request) -> Result<Answer<T>, Error> {
         let (response, details) = self.fetch_with_details(request).await?;
         let status = response.status();
-        if !(200..300).contains(&status) {
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            let body = read(response.text()).await?.as_string().unwrap_or_default();
-            return Err(Error::Status {
-                status,
-                problem: Box::new(problem(status, &content_type, &body)),
-                details,
-            });
+        match kind_by_status(status) {
+            Some(AnswerKind::Empty) => {
+                return Ok(Answer {
+                    status,
+                    data: None,
+                    partial: None,
+                    details,
+                })
+            }
+            Some(AnswerKind::Data) => {
+                return Ok(Answer {
+                    status,
+                    data: Some(from_json(read(response.json()).await?)?),
+                    partial: None,
+                    details,
+                })
+            }
+            _ => {}
         }
-        let value = read(response.json()).await?;
-        serde_wasm_bindgen::from_value(value).map_err(|error| Error::Json {
-            message: redact(&error.to_string()),
-        })
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let text = read(response.text()).await?.as_string().unwrap_or_default();
+        let answer = read_answer(status, &content_type, &text);
+        match (answer.kind, answer.problem) {
+            (AnswerKind::Failed, problem) => Err(Error::Status {
+                status,
+                problem: Box::new(
+                    problem.unwrap_or_else(|| crate::problem::problem(status, &content_type, &text)),
+                ),
+                partial: answer.partial.map(Box::new),
+                details,
+            }),
+            _ => {
+                let value = js_sys::JSON::parse(&text).map_err(|error| Error::Json {
+                    message: js_message(&error),
+                })?;
+                Ok(Answer {
+                    status,
+                    data: Some(from_json(value)?),
+                    partial: answer.partial,
+                    details,
+                })
+            }
+        }
     }
 
     /// A request with the client's headers.
@@ -332,6 +534,13 @@ fn no_response(history: &History, outcome: Outcome) -> Error {
             details,
         },
     }
+}
+
+/// A JSON value as the caller's type, through serde-wasm-bindgen.
+fn from_json<T: DeserializeOwned>(value: JsValue) -> Result<T, Error> {
+    serde_wasm_bindgen::from_value(value).map_err(|error| Error::Json {
+        message: redact(&error.to_string()),
+    })
 }
 
 /// Awaits a body-reading promise (`response.json()`, `.text()`).

@@ -5,11 +5,22 @@
 use core::fmt;
 
 use crate::history::Details;
+use crate::partial::Partial;
 use crate::policy::ConfigError;
 use crate::problem::Problem;
 use crate::redirect::RedirectRefusal;
 
 /// Why a call gave no usable answer.
+///
+/// ```
+/// use commerce_fetch::web::{Client, Error, Options};
+///
+/// let options = Options { credential_headers: vec!["not a name".into()], ..Options::default() };
+/// let error = Error::from(Client::new(options).unwrap_err());
+/// assert_eq!(error.name(), "ConfigError");
+/// assert!(error.details().is_none());
+/// assert!(error.to_string().contains("credentialHeaders"), "{error}");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -47,6 +58,20 @@ pub enum Error {
         status: u16,
         /// What the body says (boxed: it is the largest variant by far).
         problem: Box<Problem>,
+        /// For a batch refused whole (a 422 with `batch_errors` or `field_errors`), the items that
+        /// failed.
+        partial: Option<Box<Partial>>,
+        /// The attempts and why they stopped.
+        details: Details,
+    },
+    /// A JSON helper got a batch that partly failed (a 207, or a 422 that saved some items): what
+    /// failed and the counts. [`Client::fetch_answer`](super::Client::fetch_answer) reads what was
+    /// saved too.
+    Partial {
+        /// The HTTP status.
+        status: u16,
+        /// What failed, and the counts when the body gives them.
+        partial: Box<Partial>,
         /// The attempts and why they stopped.
         details: Details,
     },
@@ -84,6 +109,7 @@ impl Error {
             | Error::Timeout { details, .. }
             | Error::Aborted { details }
             | Error::Status { details, .. }
+            | Error::Partial { details, .. }
             | Error::Redirect { details, .. } => Some(details),
             _ => None,
         }
@@ -91,7 +117,7 @@ impl Error {
 
     /// A stable name, as the JavaScript package's error classes are named: `"ConfigError"`,
     /// `"InvalidRequest"`, `"NetworkError"`, `"TimeoutError"`, `"AbortError"`, `"ApiError"`,
-    /// `"RedirectError"`, `"JsonError"` or `"FetchError"`.
+    /// `"PartialResult"`, `"RedirectError"`, `"JsonError"` or `"FetchError"`.
     pub fn name(&self) -> &'static str {
         match self {
             Error::Config(_) => "ConfigError",
@@ -100,6 +126,7 @@ impl Error {
             Error::Timeout { .. } => "TimeoutError",
             Error::Aborted { .. } => "AbortError",
             Error::Status { .. } => "ApiError",
+            Error::Partial { .. } => "PartialResult",
             Error::Redirect { .. } => "RedirectError",
             Error::Json { .. } => "JsonError",
             Error::Other { .. } => "FetchError",
@@ -120,10 +147,23 @@ impl fmt::Display for Error {
                 "aborted by the caller's signal after {} completed attempt(s)",
                 details.attempts
             ),
+            Error::Partial {
+                status,
+                partial,
+                details,
+            } => {
+                write!(f, "the batch partly failed ({status}): ")?;
+                match partial.counts {
+                    Some(counts) => write!(f, "{} of {} item(s) failed", counts.failed, counts.total)?,
+                    None => write!(f, "{} failure(s)", partial.failures.len())?,
+                }
+                write!(f, " after {} attempt(s)", details.attempts)
+            }
             Error::Status {
                 status,
                 problem,
                 details,
+                ..
             } => {
                 write!(f, "the server answered {status}")?;
                 if let Some(title) = &problem.title {

@@ -30,12 +30,17 @@
 //! ```
 
 mod abort;
+mod answer;
 mod client;
 mod error;
 mod options;
 mod redirects;
 
+pub use crate::decision::Verdict;
 pub use crate::history::{Details, TraceEntry};
+pub use crate::partial::Partial;
+pub use crate::problem::Problem;
+pub use answer::Answer;
 pub use client::Client;
 pub use error::Error;
-pub use options::{Options, Preset, TimeLimit};
+pub use options::{OnRetry, Options, Preset, RetryQuestion, ShouldRetry, TimeLimit};

@@ -2,8 +2,30 @@
 //! [`RetryOptions`] and validated once by [`RetryConfig::from_options`].
 
 use core::fmt;
+use std::rc::Rc;
 
+use crate::decision::Verdict;
+use crate::history::TraceEntry;
 use crate::policy::{ConfigError, Jitter, RetryConfig, RetryOptions};
+
+/// What [`Options::should_retry`] is asked about: the request's method and the attempt just made,
+/// with the core's decision after it (a retry and its wait, or a stop and why).
+#[derive(Clone, Copy, Debug)]
+pub struct RetryQuestion<'a> {
+    /// The request's method, as sent.
+    pub method: &'a str,
+    /// The attempt, how it ended and the core's decision.
+    pub entry: &'a TraceEntry,
+}
+
+/// The `shouldRetry` option: the caller's say on a retry ([`Verdict::Veto`] stops it,
+/// [`Verdict::Allow`] retries a failure the rules leave alone, [`Verdict::Keep`] lets the core's
+/// decision stand).
+pub type ShouldRetry = Rc<dyn Fn(&RetryQuestion<'_>) -> Verdict>;
+
+/// The `onRetry` option: told about each retry before its wait (the attempt, its outcome and the
+/// decision, which holds the wait, its reason and its source).
+pub type OnRetry = Rc<dyn Fn(&TraceEntry)>;
 
 /// Which named defaults the other options start from (the `preset` option).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,7 +78,7 @@ impl TimeLimit {
 /// };
 /// # let _ = options;
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// `preset`: the defaults the other options change.
     pub preset: Preset,
@@ -90,6 +112,29 @@ pub struct Options {
     /// `X-Auth-Client`, `Authorization`, `Cookie` and `Proxy-Authorization`. A redirect to another
     /// origin is followed without them.
     pub credential_headers: Vec<String>,
+    /// `shouldRetry`: asked when the core is about to retry, and after a failure it would not retry
+    /// (an error status outside `status_codes`, a write that may have taken effect, a network error or
+    /// timeout switched off). It is not asked about a success, and the retry limit, the deadlines and
+    /// a server wait over `max_retry_after_ms` still stop the call.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use commerce_fetch::decision::{Outcome, Verdict};
+    /// use commerce_fetch::web::Options;
+    ///
+    /// // A cart answers 409 while another request changes it: worth one more try.
+    /// let options = Options {
+    ///     should_retry: Some(Rc::new(|question| match question.entry.outcome {
+    ///         Outcome::Response { status: 409, .. } => Verdict::Allow,
+    ///         _ => Verdict::Keep,
+    ///     })),
+    ///     ..Options::default()
+    /// };
+    /// # let _ = options;
+    /// ```
+    pub should_retry: Option<ShouldRetry>,
+    /// `onRetry`: told about each retry before its wait.
+    pub on_retry: Option<OnRetry>,
 }
 
 /// Lists header names only: their values are credentials.
@@ -111,6 +156,8 @@ impl fmt::Debug for Options {
             .field("timeouts", &self.timeouts)
             .field("headers", &names)
             .field("credential_headers", &self.credential_headers)
+            .field("should_retry", &self.should_retry.as_ref().map(|_| "set"))
+            .field("on_retry", &self.on_retry.as_ref().map(|_| "set"))
             .finish()
     }
 }
