@@ -26,6 +26,9 @@ lint-rust: tools
 	cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features std --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features web --quiet -- -D warnings
+	cargo fmt --check --manifest-path tests/crosscheck/Cargo.toml
+	CARGO_TARGET_DIR=target/crosscheck cargo clippy --manifest-path tests/crosscheck/Cargo.toml \
+		--target wasm32-unknown-unknown --quiet -- -D warnings
 
 ## Coverage-guided fuzzing of the core (fuzz/: cargo-fuzz on nightly), a minute a target; prints runs,
 ## corpus size and crash per target and fails on a crash.
@@ -61,7 +64,8 @@ pack: build
 	cd pkg && npm pack --silent --pack-destination ..
 
 lint-js: $(NPM_STAMP)
-	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib tests/workerd scripts www bench
+	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib tests/workerd \
+		tests/crosscheck scripts www bench
 	for setup in $(TYPE_SETUPS); do echo "tsc -p tests/types/$$setup"; node_modules/.bin/tsc -p tests/types/$$setup; done
 
 ## The package's JavaScript API in Node, against a loopback server; the suites whose server is the
@@ -89,10 +93,13 @@ browsers:
 ## wasm-bindgen tests (tests/web.rs) in Node and in three headless browser engines.
 test-wasm: test-wasm-node $(addprefix test-wasm-,$(WASM_BROWSERS))
 
-## Per engine: the boundary suite, then the Rust shell (feature `web`) against the emulator.
-test-wasm-node: tools
+## Per engine: the boundary suite, then the Rust shell (feature `web`) against the emulator. In Node also
+## the cross-check: the same scenarios through the npm package and the Rust shell must give the same
+## attempts, waits and reasons (tests/crosscheck/scenarios.json).
+test-wasm-node: tools build
 	bash scripts/wasm-test.sh node
 	bash scripts/wasm-test.sh node web_api
+	bash scripts/crosscheck.sh
 
 $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 	bash scripts/wasm-test.sh $*
