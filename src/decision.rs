@@ -295,11 +295,10 @@ pub fn decide(attempt: &Attempt<'_>, config: &RetryConfig) -> RetryDecision {
         jitter => jitter,
     };
     let (delay_ms, source) = match hint {
-        // A first 429 waits just the hint; when 429s keep coming, the backoff is a floor under it.
+        // A first 429 waits just the hint; when 429s keep coming, the backoff is a floor under it
+        // (with the jitter above: equal for full, none when the caller asked for none).
         Some((hint_ms, source)) if rate_limited && attempt.number > 1 => {
-            let floor = config
-                .backoff
-                .delay_ms(attempt.number, attempt.random, Jitter::Equal);
+            let floor = config.backoff.delay_ms(attempt.number, attempt.random, jitter);
             if floor > hint_ms {
                 (floor, DelaySource::Backoff)
             } else {

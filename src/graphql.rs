@@ -7,6 +7,45 @@
 //! (October 2021) without building a tree, and says no at the first thing that does not fit: a
 //! forgiving parser that recovers from a syntax error can find a `mutation` in whatever follows it.
 
+use crate::json::{self, Kind};
+
+/// The longest body read to find out whether a request only reads; a longer one counts as a write.
+pub const MAX_READ_BODY: usize = 1_000_000;
+
+/// Whether `url` is a GraphQL endpoint: its path (before any `?` or `#`, trailing slashes dropped) ends
+/// in `/graphql`, as BigCommerce's storefront (`/graphql`) and per-store (`/stores/{hash}/graphql`)
+/// endpoints do. Relative URLs count.
+pub fn is_endpoint(url: &str) -> bool {
+    let end = url
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(url.len());
+    url.get(..end)
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .ends_with("/graphql")
+}
+
+/// Whether a request to `url` with the text `body` is a GraphQL read, which is safe to send again
+/// whatever its method (BigCommerce takes every operation as a POST): `url` [`is_endpoint`], and
+/// `body` (at most [`MAX_READ_BODY`] bytes) is a JSON object whose `query` (the last, when repeated, as
+/// `JSON.parse` reads it) is a document that [`is_read_only`].
+pub fn is_read_request(url: &str, body: &str) -> bool {
+    if !is_endpoint(url) || body.len() > MAX_READ_BODY {
+        return false;
+    }
+    let Ok(root) = json::parse(body) else {
+        return false;
+    };
+    if root.kind() != Kind::Object {
+        return false;
+    }
+    match root.get("query").and_then(|query| query.as_str()) {
+        Some(query) => is_read_only(&query.decode(MAX_READ_BODY)),
+        None => false,
+    }
+}
+
 /// How deeply selection sets, lists, input objects and list types may nest. A storefront query nests
 /// about ten levels (site, route, node, products, edges, node, prices, price, value); the limit bounds
 /// the recursion on text that comes from outside.
@@ -458,5 +497,65 @@ mod tests {
         ] {
             assert!(is_read_only(document), "{document:?}");
         }
+    }
+
+    #[test]
+    fn a_graphql_endpoint_is_known_by_its_path() {
+        for url in [
+            "https://store.example/graphql",
+            "https://api.bigcommerce.com/stores/abc123/graphql",
+            "/graphql/",
+            "https://store.example/graphql?x=1#y",
+        ] {
+            assert!(is_endpoint(url), "{url}");
+        }
+        for url in [
+            "https://store.example/graphql-proxy",
+            "https://store.example/api?next=/graphql",
+            "https://store.example/v3/catalog/products",
+            "",
+        ] {
+            assert!(!is_endpoint(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_post_of_queries_to_a_graphql_endpoint_is_a_read() {
+        let url = "https://store.example/graphql";
+        assert!(is_read_request(
+            url,
+            r#"{"query":"query { site { settings { storeName } } }"}"#
+        ));
+        assert!(is_read_request(url, r#"{"query":"{ a }","variables":{"x":1}}"#));
+        // Escapes are decoded before the document is read.
+        assert!(is_read_request(url, r#"{"query":"query Q { a(s: \"x\") }"}"#));
+        // The last `query` counts, as JSON.parse reads it.
+        assert!(!is_read_request(
+            url,
+            r#"{"query":"{ a }","query":"mutation { b }"}"#
+        ));
+        assert!(is_read_request(
+            url,
+            r#"{"query":"mutation { b }","query":"{ a }"}"#
+        ));
+        for body in [
+            r#"{"query":"mutation { logout { result } }"}"#,
+            r#"{"query":1}"#,
+            r#"[{"query":"{ a }"}]"#,
+            r#"{"operationName":"Q"}"#,
+            "query { a }",
+            "",
+        ] {
+            assert!(!is_read_request(url, body), "{body}");
+        }
+        assert!(!is_read_request(
+            "https://store.example/cart",
+            r#"{"query":"{ a }"}"#
+        ));
+        let padded = format!(r#"{{"query":"{{ a }}","pad":"{}"}}"#, "x".repeat(MAX_READ_BODY));
+        assert!(
+            !is_read_request(url, &padded),
+            "a body over the limit counts as a write"
+        );
     }
 }

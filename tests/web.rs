@@ -9,9 +9,8 @@
 
 use commerce_fetch::hints::HINT_HEADERS;
 use commerce_fetch::wasm::{
-    fetch_failure, graphql_errors, hint_headers, interpret, is_read_only_graphql, job,
-    keeps_for_revalidation_js, max_body_bytes, problem, redact, redirect_step, rest_answer, rest_kind,
-    Attempts, Policy,
+    fetch_failure, graphql_errors, hint_headers, interpret, is_graphql_read, job, keeps_for_revalidation_js,
+    max_body_bytes, problem, redact, redirect_step, rest_answer, rest_kind, Attempts, Policy,
 };
 use commerce_fetch::RetryOptions;
 use js_sys::{Array, Reflect};
@@ -273,8 +272,19 @@ fn fetch_failures_and_graphql_documents_are_told_apart() {
         2
     );
     assert_eq!(failure("AbortError", "The operation was aborted.", "", "", ""), 2);
-    assert!(is_read_only_graphql("query { site { settings { storeName } } }"));
-    assert!(!is_read_only_graphql("mutation { logout { result } }"));
+    let graphql = "https://store.example/graphql";
+    assert!(is_graphql_read(
+        graphql,
+        r#"{"query":"query { site { settings { storeName } } }"}"#
+    ));
+    assert!(!is_graphql_read(
+        graphql,
+        r#"{"query":"mutation { logout { result } }"}"#
+    ));
+    assert!(!is_graphql_read(
+        "https://store.example/cart",
+        r#"{"query":"{ a }"}"#
+    ));
 }
 
 #[wasm_bindgen_test]

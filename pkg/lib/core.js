@@ -112,8 +112,9 @@ export function fetchFailure(name, message, code, causeName, causeCode, causeMes
   );
 }
 
-export function isReadOnlyGraphql(document) {
-  return call("isReadOnlyGraphql", document);
+/** Whether a request to `url` with the text `body` is a GraphQL read, safe to send again. */
+export function isGraphqlRead(url, body) {
+  return call("isGraphqlRead", url, body);
 }
 
 /**

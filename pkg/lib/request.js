@@ -137,17 +137,11 @@ export class CallerRequest {
    */
   isGraphqlRead() {
     const url = this.request?.url ?? this.input;
-    if (typeof url !== "string") return false;
-    const path = url.split(/[?#]/, 1)[0].replace(/\/+$/, "");
     const body = this.init?.body;
-    if (!path.endsWith("/graphql") || typeof body !== "string" || body.length > MAX_GRAPHQL_BODY)
-      return false;
-    try {
-      const query = JSON.parse(body)?.query;
-      return typeof query === "string" && core.isReadOnlyGraphql(query);
-    } catch {
-      return false;
-    }
+    // The core reads at most MAX_GRAPHQL_BODY bytes, and a string has at least as many bytes as
+    // UTF-16 units: a longer one is not copied into the wasm to be refused there.
+    if (typeof url !== "string" || typeof body !== "string" || body.length > MAX_GRAPHQL_BODY) return false;
+    return core.isGraphqlRead(url, body);
   }
 
   /** Whether any header of the request carries credentials (the core's list and the caller's). */

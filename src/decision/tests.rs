@@ -273,13 +273,29 @@ fn when_429s_keep_coming_the_backoff_is_a_floor_under_the_hint() {
         first,
         retry(150, RetryReason::RateLimited, DelaySource::RateLimitReset)
     );
-    // Third attempt: the equal-jitter backoff ceiling is 400 ms, so at least 200 ms > 150 ms.
+    // Third attempt: the backoff ceiling is 400 ms. Without jitter the floor is the ceiling.
     let third = decide(
         &Attempt {
             random: 0.0,
             ..attempt(3, "GET", response(429, &headers))
         },
         &config(),
+    );
+    assert_eq!(third, retry(400, RetryReason::RateLimited, DelaySource::Backoff));
+    // With full jitter the floor is equal jitter's: at least half the ceiling, 200 ms > 150 ms.
+    let full = RetryConfig {
+        backoff: Backoff {
+            jitter: Jitter::Full,
+            ..config().backoff
+        },
+        ..config()
+    };
+    let third = decide(
+        &Attempt {
+            random: 0.0,
+            ..attempt(3, "GET", response(429, &headers))
+        },
+        &full,
     );
     assert_eq!(third, retry(200, RetryReason::RateLimited, DelaySource::Backoff));
     // A hint longer than the backoff still wins.

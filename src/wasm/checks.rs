@@ -37,10 +37,11 @@ pub fn fetch_failure(
     }
 }
 
-/// Whether a GraphQL document holds only queries, so that sending it again changes nothing.
-#[wasm_bindgen(js_name = isReadOnlyGraphql)]
-pub fn is_read_only_graphql(document: &str) -> bool {
-    graphql::is_read_only(document)
+/// Whether a request to `url` with the text `body` is a GraphQL read (a JSON body whose `query` holds
+/// only queries, to a `/graphql` URL), so that sending it again changes nothing.
+#[wasm_bindgen(js_name = isGraphqlRead)]
+pub fn is_graphql_read(url: &str, body: &str) -> bool {
+    graphql::is_read_request(url, body)
 }
 
 /// `text` cut to a bounded length, with the userinfo, query and fragment of any URL in it (and a

@@ -28,7 +28,7 @@ pub use attempts::{hint_headers, Attempts};
 pub use bodies::{
     graphql_errors, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer, rest_kind,
 };
-pub use checks::{fetch_failure, is_read_only_graphql, redact};
+pub use checks::{fetch_failure, is_graphql_read, redact};
 pub use guard::{route_of_js, store_key_js, Guard};
 pub use pages::job;
 pub use policy::Policy;

@@ -20,6 +20,7 @@ use super::options::{OnRetry, Options, RetryQuestion, ShouldRetry};
 use super::redirects::{follows, send, NotSent};
 use crate::decision::{Outcome, RetryDecision, Verdict};
 use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
+use crate::graphql;
 use crate::hints::{HeaderSource, RateLimitHint};
 use crate::history::{Details, History};
 use crate::policy::{ConfigError, RetryConfig};
@@ -145,8 +146,9 @@ impl Client {
                 message: "the request's body was already read".into(),
             });
         }
-        let idempotent = request.headers().has("idempotency-key").unwrap_or(false);
         let method = request.method();
+        let idempotent = request.headers().has("idempotency-key").unwrap_or(false)
+            || is_graphql_read(request, &method).await;
         let mut history = History::new(
             Rc::clone(&self.config),
             method.clone(),
@@ -533,6 +535,26 @@ fn no_response(history: &History, outcome: Outcome) -> Error {
             message: history.message(),
             details,
         },
+    }
+}
+
+/// Whether `request` is a GraphQL read, safe to send again whatever its method: the core decides from
+/// its URL and body ([`crate::graphql::is_read_request`]). Only a request to a `/graphql` URL that
+/// may have a body is read, from a clone.
+async fn is_graphql_read(request: &Request, method: &str) -> bool {
+    let url = request.url();
+    if !graphql::is_endpoint(&url)
+        || method.eq_ignore_ascii_case("GET")
+        || method.eq_ignore_ascii_case("HEAD")
+    {
+        return false;
+    }
+    let Ok(text) = Request::clone(request).and_then(|copy| copy.text()) else {
+        return false;
+    };
+    match JsFuture::from(text).await.ok().and_then(|text| text.as_string()) {
+        Some(body) => graphql::is_read_request(&url, &body),
+        None => false,
     }
 }
 
