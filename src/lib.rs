@@ -20,6 +20,7 @@ pub mod decision;
 pub mod fetch_error;
 pub mod graphql;
 pub mod graphql_errors;
+pub mod guard;
 pub mod hints;
 pub mod history;
 pub mod http_date;
