@@ -4,13 +4,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
 NPM_STAMP := node_modules/.package-lock.json
+# The Rust example is a workspace of its own; it builds into this target/ (scripts/examples-test.mjs).
+EXAMPLE_CRATE := www/examples/rust/Cargo.toml
 
-.PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools pack
+.PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools pack test-examples
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
 WASM_BROWSERS := chromium firefox webkit
 .PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
 
-test: test-core test-wasm build lint-js test-js test-smoke test-js-node24 test-faults test-fuzz
+test: test-core test-wasm test-examples build lint-js test-js test-smoke test-js-node24 test-faults test-fuzz
 	@echo; echo "smoke matrix: the packed package in each stack"; cat .cache/smoke/matrix.txt
 
 ## The pure core on the host: formatting, lints, unit and property tests.
@@ -28,6 +30,9 @@ lint-rust: tools
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features web --quiet -- -D warnings
 	cargo fmt --check --manifest-path tests/crosscheck/Cargo.toml
 	CARGO_TARGET_DIR=target/crosscheck cargo clippy --manifest-path tests/crosscheck/Cargo.toml \
+		--target wasm32-unknown-unknown --quiet -- -D warnings
+	cargo fmt --check --manifest-path $(EXAMPLE_CRATE)
+	CARGO_TARGET_DIR=$(CURDIR)/target cargo clippy --manifest-path $(EXAMPLE_CRATE) \
 		--target wasm32-unknown-unknown --quiet -- -D warnings
 
 ## Coverage-guided fuzzing of the core (fuzz/: cargo-fuzz on nightly), a minute a target; prints runs,
@@ -104,6 +109,12 @@ test-wasm-node: tools build
 $(addprefix test-wasm-,$(WASM_BROWSERS)): test-wasm-%: tools browsers
 	bash scripts/wasm-test.sh $*
 	bash scripts/wasm-test.sh $* web_api
+
+## The Rust example in www/examples/rust/: its crate built with cargo and wasm-bindgen, then its page in
+## Chromium and its Worker in workerd against the emulator, a 429 before the products (a few seconds
+## once built).
+test-examples: tools browsers
+	node scripts/examples-test.mjs
 
 ## The packed package as users install it, in every stack (see tests/smoke/run.mjs); ends with one row per stack.
 test-smoke: build browsers
