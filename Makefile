@@ -4,8 +4,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
 NPM_STAMP := node_modules/.package-lock.json
-# The Rust example is a workspace of its own; it builds into this target/ (scripts/examples-test.mjs).
+# The Rust example is a workspace of its own, built in a target dir of its own (scripts/examples-test.mjs
+# says why not target/ itself).
 EXAMPLE_CRATE := www/examples/rust/Cargo.toml
+EXAMPLE_TARGET := $(CURDIR)/target/example-rust
 
 .PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools pack test-examples
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
@@ -32,7 +34,7 @@ lint-rust: tools
 	CARGO_TARGET_DIR=target/crosscheck cargo clippy --manifest-path tests/crosscheck/Cargo.toml \
 		--target wasm32-unknown-unknown --quiet -- -D warnings
 	cargo fmt --check --manifest-path $(EXAMPLE_CRATE)
-	CARGO_TARGET_DIR=$(CURDIR)/target cargo clippy --manifest-path $(EXAMPLE_CRATE) \
+	CARGO_TARGET_DIR=$(EXAMPLE_TARGET) cargo clippy --manifest-path $(EXAMPLE_CRATE) \
 		--target wasm32-unknown-unknown --quiet -- -D warnings
 
 ## Coverage-guided fuzzing of the core (fuzz/: cargo-fuzz on nightly), a minute a target; prints runs,

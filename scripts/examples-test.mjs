@@ -1,7 +1,6 @@
 // The Rust example (www/examples/rust/) built and run as its README says: the crate compiled to wasm32
-// (with the repository's target/, so the two share their dependencies' builds) and put through
-// wasm-bindgen --target web into www/examples/rust/pkg/, then, against the emulator answering a 429
-// before the products, its page in headless Chromium and its Worker in workerd.
+// and put through wasm-bindgen --target web into www/examples/rust/pkg/, then, against the emulator
+// answering a 429 before the products, its page in headless Chromium and its Worker in workerd.
 //
 //   node scripts/examples-test.mjs      (make test-examples; needs scripts/install-wasm-tools.sh and
 //                                        Debian's chromium, scripts/install-browsers.sh)
@@ -19,6 +18,14 @@ import { freePort, Scope, stopEverythingOnExit, waitForPort } from "../tests/lib
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const example = join(repo, "www/examples/rust");
+/**
+ * The example's cargo target dir: under target/, but not target/ itself. commerce-fetch is a cdylib, and
+ * cargo names a cdylib package's artifacts without a hash, so the npm build (`make build`, no `web`
+ * feature) and the example's build of commerce-fetch (with `web`) would both write
+ * target/wasm32-unknown-unknown/release/deps/libcommerce_fetch.rlib; the example then fails to link
+ * ("duplicate lang item", "could not find `web`") the next time it is compiled.
+ */
+const TARGET_DIR = join(repo, "target/example-rust");
 const CHROMIUM = process.env.EXAMPLES_CHROMIUM ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"];
 /** The most a page or Worker step may take; the whole run is a few seconds when built. */
@@ -80,7 +87,7 @@ async function build(scope) {
       "--manifest-path",
       join(example, "Cargo.toml"),
     ],
-    { env: { CARGO_TARGET_DIR: join(repo, "target") } },
+    { env: { CARGO_TARGET_DIR: TARGET_DIR } },
   );
   await scope.run("wasm-bindgen", [
     "--target",
@@ -88,7 +95,7 @@ async function build(scope) {
     "--no-typescript",
     "--out-dir",
     join(example, "pkg"),
-    join(repo, "target/wasm32-unknown-unknown/release/storefront_example.wasm"),
+    join(TARGET_DIR, "wasm32-unknown-unknown/release/storefront_example.wasm"),
   ]);
   const { size } = await stat(join(example, "pkg/storefront_example_bg.wasm"));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
