@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=pkg/dist
-cargo build --quiet --release --target wasm32-unknown-unknown
+cargo rustc --quiet --release --target wasm32-unknown-unknown --lib --crate-type cdylib
 # The Rust API (cargo feature `web`, src/web/) must stay out of the npm wasm: none of its dependencies
 # may be in this build.
 if cargo tree --quiet --target wasm32-unknown-unknown -e normal --prefix none |

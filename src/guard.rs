@@ -16,9 +16,7 @@
 
 use alloc::vec::Vec;
 
-use crate::breaker::{
-    Admission, Breaker, BreakerResult, BreakerState, CONSECUTIVE_DEFAULT, POLLY_DEFAULT,
-};
+use crate::breaker::{Admission, Breaker, BreakerResult, BreakerState, CONSECUTIVE_DEFAULT, POLLY_DEFAULT};
 use crate::budget::{Budget, AWS_STANDARD};
 use crate::concurrency::{next_to_start, Slots};
 use crate::hints::RateLimitHint;

@@ -37,7 +37,8 @@ pub mod rest;
 pub mod status;
 pub mod stores;
 
-#[cfg(target_arch = "wasm32")]
+// Not with the Rust shell: a Rust app's wasm would export the npm package's API beside its own.
+#[cfg(all(target_arch = "wasm32", not(feature = "web")))]
 pub mod wasm;
 
 #[cfg(feature = "web")]

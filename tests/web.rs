@@ -5,7 +5,7 @@
 //! No `wasm_bindgen_test_configure!(run_in_browser)` here on purpose: that macro pins the file to
 //! browsers, while the runner picks Node by default and a browser when `WASM_BINDGEN_USE_BROWSER`
 //! is set.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", not(feature = "web")))]
 
 use commerce_fetch::hints::HINT_HEADERS;
 use commerce_fetch::wasm::{

@@ -122,10 +122,7 @@ impl Guard {
                 self.last_wait_ms = ms as f64;
                 -2
             }
-            Next::Rejected {
-                ticket,
-                retry_at_ms,
-            } => {
+            Next::Rejected { ticket, retry_at_ms } => {
                 self.last_ticket = ticket;
                 self.last_retry_at = retry_at_ms as f64;
                 -3
@@ -217,7 +214,11 @@ impl Guard {
         set(&stats, "retries", &s.retries.into());
         set(&stats, "retriesRefused", &s.retries_refused.into());
         set(&stats, "rateLimited", &s.rate_limited.into());
-        set(&stats, "rateLimitedWithoutHeaders", &s.rate_limited_without_headers.into());
+        set(
+            &stats,
+            "rateLimitedWithoutHeaders",
+            &s.rate_limited_without_headers.into(),
+        );
         set(&stats, "waits", &s.waits.into());
         set(&stats, "waitedMs", &s.waited_ms.into());
         set(&stats, "queued", &s.queued.into());
