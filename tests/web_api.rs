@@ -834,3 +834,25 @@ async fn a_batch_refused_whole_names_its_items_and_a_204_has_no_data() {
         (204, true, true)
     );
 }
+
+#[wasm_bindgen_test]
+async fn get_answer_gives_the_attempts_of_a_success_and_request_carries_the_clients_headers() {
+    let path = "/web-api/answer-details";
+    script(path, r#"[{"status":503},{"status":200,"json":{"ok":true}}]"#).await;
+    let client = store_client(Options {
+        base_ms: Some(10),
+        ..Options::default()
+    });
+    let answer = client
+        .get_answer::<serde::de::IgnoredAny>(&url(path))
+        .await
+        .expect("an answer");
+    assert_eq!((answer.status, answer.details.attempts), (200, 2));
+
+    let request = client.request("DELETE", &url(path)).expect("a request");
+    assert_eq!(request.method(), "DELETE");
+    assert_eq!(
+        request.headers().get("x-auth-token").ok().flatten().as_deref(),
+        Some("emulator-access-token")
+    );
+}

@@ -246,7 +246,7 @@ impl Client {
     /// # }
     /// ```
     pub async fn get(&self, url: &str) -> Result<Response, Error> {
-        self.fetch(&self.request("GET", url, None)?).await
+        self.fetch(&self.request("GET", url)?).await
     }
 
     /// `GET url` and its JSON body as a `T`, through the runtime's JSON parser and
@@ -274,7 +274,7 @@ impl Client {
     /// # }
     /// ```
     pub async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, Error> {
-        self.fetch_json(&self.request("GET", url, None)?).await
+        self.fetch_json(&self.request("GET", url)?).await
     }
 
     /// `POST url` with `body` as JSON, and the JSON answer as a `T` (use
@@ -304,18 +304,48 @@ impl Client {
         url: &str,
         body: &B,
     ) -> Result<T, Error> {
-        let value = body
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|error| Error::Json {
-                message: redact(&error.to_string()),
-            })?;
-        let text = js_sys::JSON::stringify(&value)
-            .map_err(|error| Error::Json {
-                message: js_message(&error),
-            })?
-            .as_string()
-            .unwrap_or_default();
-        self.fetch_json(&self.request("POST", url, Some(&text))?).await
+        self.fetch_json(&self.json_request("POST", url, body)?).await
+    }
+
+    /// `GET url` read as [`fetch_answer`](Self::fetch_answer) reads it: the body as a `T` with the
+    /// attempts it took, even when it succeeded.
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+    /// let answer = client
+    ///     .get_answer::<serde::de::IgnoredAny>("https://example.com/api/products")
+    ///     .await?;
+    /// if answer.details.attempts > 1 {
+    ///     println!("took {} attempts", answer.details.attempts);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_answer<T: DeserializeOwned>(&self, url: &str) -> Result<Answer<T>, Error> {
+        self.fetch_answer(&self.request("GET", url)?).await
+    }
+
+    /// `POST url` with `body` as JSON, read as [`fetch_answer`](Self::fetch_answer) reads it (a batch
+    /// that partly failed is an [`Answer`] with its `partial`, not an error).
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+    /// let answer = client
+    ///     .post_answer::<_, serde::de::IgnoredAny>(
+    ///         "https://api.bigcommerce.com/stores/abc123/v3/catalog/trees/categories",
+    ///         &[("name", "Hats")],
+    ///     )
+    ///     .await?;
+    /// println!("{} after {} attempt(s)", answer.status, answer.details.attempts);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn post_answer<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        url: &str,
+        body: &B,
+    ) -> Result<Answer<T>, Error> {
+        self.fetch_answer(&self.json_request("POST", url, body)?).await
     }
 
     /// Sends `request` as [`fetch`](Self::fetch) does and reads its JSON body as a `T`. A 204 or 304
@@ -423,22 +453,61 @@ impl Client {
         }
     }
 
-    /// A request with the client's headers.
-    fn request(&self, method: &str, url: &str, json: Option<&str>) -> Result<Request, Error> {
+    /// A request for `method` and `url` with the client's headers, to change further (its headers
+    /// stay mutable) and send with [`fetch`](Self::fetch) or [`fetch_answer`](Self::fetch_answer).
+    ///
+    /// ```no_run
+    /// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+    /// let request = client.request("DELETE", "https://example.com/api/cart/items/7")?;
+    /// request.headers().set("idempotency-key", "delete-item-7").expect("a valid header");
+    /// client.fetch(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn request(&self, method: &str, url: &str) -> Result<Request, Error> {
         let init = RequestInit::new();
         init.set_method(method);
+        let headers = self.headers()?;
+        init.set_headers(&headers);
+        Request::new_with_str_and_init(url, &init).map_err(invalid)
+    }
+
+    /// A request for `method` and `url` with the client's headers and `body` as JSON.
+    fn json_request<B: Serialize + ?Sized>(
+        &self,
+        method: &str,
+        url: &str,
+        body: &B,
+    ) -> Result<Request, Error> {
+        let value = body
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|error| Error::Json {
+                message: redact(&error.to_string()),
+            })?;
+        let text = js_sys::JSON::stringify(&value)
+            .map_err(|error| Error::Json {
+                message: js_message(&error),
+            })?
+            .as_string()
+            .unwrap_or_default();
+        let init = RequestInit::new();
+        init.set_method(method);
+        let headers = self.headers()?;
+        if !headers.has("content-type").unwrap_or(false) {
+            headers.set("content-type", "application/json").map_err(invalid)?;
+        }
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(&text));
+        Request::new_with_str_and_init(url, &init).map_err(invalid)
+    }
+
+    /// The client's headers, as a fresh `Headers`.
+    fn headers(&self) -> Result<Headers, Error> {
         let headers = Headers::new().map_err(invalid)?;
         for (name, value) in self.headers.iter() {
             headers.set(name, value).map_err(invalid)?;
         }
-        if let Some(json) = json {
-            if !headers.has("content-type").unwrap_or(false) {
-                headers.set("content-type", "application/json").map_err(invalid)?;
-            }
-            init.set_body(&JsValue::from_str(json));
-        }
-        init.set_headers(&headers);
-        Request::new_with_str_and_init(url, &init).map_err(invalid)
+        Ok(headers)
     }
 }
 

@@ -36,7 +36,8 @@ mod error;
 mod options;
 mod redirects;
 
-pub use crate::decision::Verdict;
+pub use crate::decision::{Outcome, RetryDecision, RetryReason, StopReason, Verdict};
+pub use crate::hints::DelaySource;
 pub use crate::history::{Details, TraceEntry};
 pub use crate::partial::Partial;
 pub use crate::problem::Problem;
