@@ -14,12 +14,14 @@
 //! that every isolate asks: the guard keeps no pacer, the shell asks the object once a request has
 //! its turn here, and the guard counts that wait ([`paced_elsewhere`](StoreGuard::paced_elsewhere)).
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::breaker::{Admission, Breaker, BreakerResult, BreakerState, CONSECUTIVE_DEFAULT, POLLY_DEFAULT};
 use crate::budget::{Budget, AWS_STANDARD};
 use crate::concurrency::{next_to_start, Slots};
 use crate::hints::RateLimitHint;
+use crate::message::Message;
 use crate::pacing::{Pacer, PacingState, Permit};
 
 /// Where a store's pacing is decided.
@@ -387,6 +389,30 @@ impl StoreGuard {
             breaker.record(now_ms, result, out.probe);
         }
     }
+}
+
+/// The message of a call that waited `waited_ms` for its turn at `store` and ran out of its total
+/// timeout.
+pub fn out_of_time_message(method: &str, waited_ms: u64, store: &str) -> String {
+    Message::new()
+        .text(method)
+        .text(" waited ")
+        .number(waited_ms)
+        .text(" ms for its turn at ")
+        .text(store)
+        .text(" (pacing or a concurrency slot) and ran out of totalTimeout")
+        .finish()
+}
+
+/// The message of a call the open breaker of `store` refused, `in_ms` before it may let one through.
+pub fn circuit_open_message(store: &str, in_ms: u64) -> String {
+    Message::new()
+        .text("the circuit breaker of ")
+        .text(store)
+        .text(" is open after server errors; try again in ")
+        .number(in_ms)
+        .text(" ms")
+        .finish()
 }
 
 /// Takes the item at `index` out of `items`, keeping the others in order; `None` past the end.

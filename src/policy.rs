@@ -397,6 +397,13 @@ impl RetryConfig {
         self.status_codes.contains(&status)
     }
 
+    /// What is left of the total timeout `elapsed_ms` into the call, or `None` without one: how long
+    /// a request may wait for its turn at the store (pacing, a concurrency slot).
+    pub fn total_left_ms(&self, elapsed_ms: u64) -> Option<u64> {
+        self.total_timeout_ms
+            .map(|total| total.saturating_sub(elapsed_ms))
+    }
+
     /// Time allowed for an attempt that starts `elapsed_ms` into the call: the attempt timeout,
     /// shortened to what is left of the total (at least 1 ms, so that a timer still ends it), or `None`
     /// when neither limit is set.

@@ -856,3 +856,243 @@ async fn get_answer_gives_the_attempts_of_a_success_and_request_carries_the_clie
         Some("emulator-access-token")
     );
 }
+
+/// Starts `calls` copies of `call` at once; awaiting the result gives what each resolved with.
+fn start_all<F, Fut>(calls: usize, call: F) -> impl Future<Output = Vec<JsValue>>
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = JsValue> + 'static,
+{
+    let promises = Array::new();
+    for index in 0..calls {
+        let running = call(index);
+        promises.push(&wasm_bindgen_futures::future_to_promise(async move {
+            Ok(running.await)
+        }));
+    }
+    let done = JsFuture::from(Promise::all(&promises));
+    async move {
+        Array::from(&done.await.expect("every call settles"))
+            .iter()
+            .collect()
+    }
+}
+
+/// Runs `calls` copies of `call` at once and gives what each resolved with, in order.
+async fn all<F, Fut>(calls: usize, call: F) -> Vec<JsValue>
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = JsValue> + 'static,
+{
+    start_all(calls, call).await
+}
+
+/// A GET of the emulator store's product list, with its token.
+fn products_request() -> Request {
+    let request = Request::new_with_str(&store_url("/v3/catalog/products?limit=1")).expect("request");
+    request
+        .headers()
+        .set("x-auth-token", "emulator-access-token")
+        .expect("header");
+    request
+}
+
+#[wasm_bindgen_test]
+async fn protect_paces_a_burst_to_the_stores_window_without_a_429() {
+    use commerce_fetch::web::{GuardSettings, Pacing};
+
+    control("/__control/config", r#"{"quota":20,"windowMs":1000}"#).await;
+    // Without protect the same burst meets 429s: the window is really this small.
+    let bare = client(Options {
+        retry_limit: Some(0),
+        ..Options::default()
+    });
+    let statuses = all(40, |_| {
+        let bare = bare.clone();
+        async move {
+            let response = bare.fetch(&products_request()).await.expect("a response");
+            JsValue::from(response.status())
+        }
+    })
+    .await;
+    let throttled = statuses
+        .iter()
+        .filter(|status| status.as_f64() == Some(429.0))
+        .count();
+    assert!(throttled >= 15, "without protect {throttled} of 40 met a 429");
+
+    // The next window, and a fresh pacer (its own settings) that knows nothing of it yet.
+    sleep(1_100).await;
+    let settings = GuardSettings {
+        pacing: Pacing::Here,
+        concurrency: Some(10_000),
+        ..GuardSettings::default()
+    };
+    let paced = client(Options {
+        retry_limit: Some(0),
+        total_timeout: Some(TimeLimit::Ms(10_000)),
+        protect: Some(settings),
+        ..Options::default()
+    });
+    let started = js_sys::Date::now();
+    let statuses = all(40, |_| {
+        let paced = paced.clone();
+        async move {
+            let response = paced.fetch(&products_request()).await.expect("a response");
+            JsValue::from(response.status())
+        }
+    })
+    .await;
+    let took = js_sys::Date::now() - started;
+    control("/__control/config", r#"{"quota":150,"windowMs":30000}"#).await;
+    let throttled = statuses
+        .iter()
+        .filter(|status| status.as_f64() != Some(200.0))
+        .count();
+    assert_eq!(throttled, 0, "with protect none of 40 met a 429 (took {took} ms)");
+    assert!(
+        took >= 1_000.0,
+        "40 on a quota of 20 a second take a second window: {took} ms"
+    );
+    let stats = paced.stats();
+    assert_eq!(stats.len(), 1);
+    let (_, store) = &stats[0];
+    assert_eq!((store.attempts, store.rate_limited), (40, 0));
+    assert!(store.waits >= 15, "{store:?}");
+}
+
+#[wasm_bindgen_test]
+async fn protect_caps_requests_in_flight_and_a_dropped_wait_gives_its_place_back() {
+    use commerce_fetch::web::{GuardSettings, Pacing};
+
+    let path = "/web-api/protect/slow";
+    let faults = format!(r#"{{"path":"{path}","repeat":true,"steps":[{{"status":200,"delayMs":150}}]}}"#);
+    control("/__control/faults", &faults).await;
+    let client = client(Options {
+        protect: Some(GuardSettings {
+            pacing: Pacing::Off,
+            breaker: None,
+            concurrency: Some(2),
+            ..GuardSettings::default()
+        }),
+        ..Options::default()
+    });
+    let started = js_sys::Date::now();
+    let running = start_all(6, |index| {
+        let client = client.clone();
+        async move {
+            let request = Request::new_with_str(&url(path)).expect("request");
+            let (response, details) = client.fetch_with_details(&request).await.expect("a response");
+            assert_eq!(response.status(), 200, "call {index}");
+            JsValue::from(details.trace[0].waited.map_or(0, |(ms, _)| ms) as f64)
+        }
+    });
+    // A seventh call queues behind them and is dropped while it waits: nothing of it is sent.
+    sleep(20).await;
+    let seventh_url = url(path);
+    let mut seventh = Box::pin(client.get(&seventh_url));
+    let mut deadline = TimeoutFuture::new(20);
+    let finished = std::future::poll_fn(|cx| {
+        if seventh.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(true);
+        }
+        Pin::new(&mut deadline).poll(cx).map(|()| false)
+    })
+    .await;
+    assert!(!finished, "the seventh still waits for a slot");
+    assert_eq!(
+        client.stats()[0].1.queued,
+        5,
+        "four of the six and the seventh wait"
+    );
+    drop(seventh);
+    let results = running.await;
+    let took = js_sys::Date::now() - started;
+    control(
+        "/__control/faults",
+        &format!(r#"{{"path":"{path}","steps":[{{"status":200}}]}}"#),
+    )
+    .await;
+    assert!(
+        took >= 450.0,
+        "six of 150 ms, two at a time, take three rounds: {took} ms"
+    );
+    let waited = results
+        .iter()
+        .filter(|ms| ms.as_f64().unwrap_or(0.0) >= 100.0)
+        .count();
+    assert_eq!(waited, 4, "four waited for a slot: {results:?}");
+    let stats = client.stats();
+    let (_, store) = &stats[0];
+    assert_eq!((store.queued, store.in_flight), (0, 0), "{store:?}");
+    assert_eq!(received(path).await.length(), 6, "the dropped call sent nothing");
+}
+
+#[wasm_bindgen_test]
+async fn protect_opens_the_breaker_after_503s_and_a_turn_counts_against_total_timeout() {
+    use commerce_fetch::web::{BreakerKind, GuardSettings, Pacing};
+
+    let path = "/web-api/protect/outage";
+    let faults = format!(r#"{{"path":"{path}","repeat":true,"steps":[{{"status":503,"delayMs":50}}]}}"#);
+    control("/__control/faults", &faults).await;
+    let settings = GuardSettings {
+        pacing: Pacing::Off,
+        budget: false,
+        breaker: Some(BreakerKind::Consecutive),
+        concurrency: Some(1),
+        route_limits: false,
+    };
+    let client = client(Options {
+        retry_limit: Some(0),
+        protect: Some(settings),
+        ..Options::default()
+    });
+    // A call that waits behind one in flight runs out of its total timeout while it waits.
+    let patient = client.clone();
+    let running = start_all(1, move |_| {
+        let patient = patient.clone();
+        async move {
+            let response = patient.get(&url(path)).await.expect("a response");
+            JsValue::from(response.status())
+        }
+    });
+    sleep(10).await;
+    let hurried = Client::new(Options {
+        retry_limit: Some(0),
+        total_timeout: Some(TimeLimit::Ms(20)),
+        protect: Some(settings),
+        ..Options::default()
+    })
+    .expect("valid options");
+    let error = hurried.get(&url(path)).await.expect_err("no turn in 20 ms");
+    assert_eq!(error.name(), "TimeoutError");
+    assert!(
+        error
+            .to_string()
+            .contains("waited 20 ms for its turn at http://127.0.0.1:"),
+        "{error}"
+    );
+    assert_eq!(running.await[0].as_f64(), Some(503.0));
+
+    for _ in 0..4 {
+        let response = client.get(&url(path)).await.expect("a response");
+        assert_eq!(response.status(), 503);
+    }
+    let error = client.get(&url(path)).await.expect_err("the breaker is open");
+    control(
+        "/__control/faults",
+        &format!(r#"{{"path":"{path}","steps":[{{"status":200}}]}}"#),
+    )
+    .await;
+    let Error::CircuitOpen {
+        retry_at_ms, store, ..
+    } = &error
+    else {
+        panic!("expected CircuitOpenError, got {error:?}");
+    };
+    assert_eq!(error.name(), "CircuitOpenError");
+    assert!(*retry_at_ms as f64 > js_sys::Date::now(), "{error}");
+    assert!(store.starts_with("http://127.0.0.1:"), "{store}");
+    assert_eq!(received(path).await.length(), 5, "the refused call was not sent");
+    assert_eq!(client.stats()[0].1.circuit_rejections, 1);
+}

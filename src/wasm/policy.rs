@@ -87,9 +87,7 @@ impl Policy {
     /// a request may wait for its turn (pacing, a concurrency slot).
     #[wasm_bindgen(js_name = totalLeftMs)]
     pub fn total_left_ms(&self, elapsed_ms: f64) -> Option<f64> {
-        self.config
-            .total_timeout_ms
-            .map(|total| total.saturating_sub(elapsed_ms as u64) as f64)
+        self.config.total_left_ms(elapsed_ms as u64).map(|ms| ms as f64)
     }
 
     /// Whether the core decides after a first response with `status`: when it may retry it, and, with

@@ -17,10 +17,12 @@ use super::abort::{race, timer, AttemptAbort, CallerAbort, Ended};
 use super::answer::Answer;
 use super::error::Error;
 use super::options::{OnRetry, Options, RetryQuestion, ShouldRetry};
+use super::protect::{settings_here, stats_of, store_for, Store, Turn};
 use super::redirects::{follows, send, NotSent};
 use crate::decision::{Outcome, RetryDecision, Verdict};
 use crate::fetch_error::{classify_fetch_failure, FetchFailure, FetchRejection};
 use crate::graphql;
+use crate::guard::{circuit_open_message, out_of_time_message, GuardSettings, GuardStats};
 use crate::hints::{HeaderSource, RateLimitHint};
 use crate::history::{Details, History};
 use crate::policy::{ConfigError, RetryConfig};
@@ -40,6 +42,7 @@ pub struct Client {
     credentials: Rc<CredentialHeaders>,
     should_retry: Option<ShouldRetry>,
     on_retry: Option<OnRetry>,
+    protect: Option<GuardSettings>,
 }
 
 /// Header names only, as [`Options`]' `Debug`: their values are credentials.
@@ -52,6 +55,7 @@ impl fmt::Debug for Client {
             .field("credentials", &self.credentials)
             .field("should_retry", &self.should_retry.as_ref().map(|_| "set"))
             .field("on_retry", &self.on_retry.as_ref().map(|_| "set"))
+            .field("protect", &self.protect)
             .finish()
     }
 }
@@ -77,6 +81,7 @@ impl Client {
     /// ```
     pub fn new(options: Options) -> Result<Client, ConfigError> {
         let config = options.config()?;
+        let protect = options.protect()?;
         let credentials =
             CredentialHeaders::from_names(options.credential_headers.iter().map(String::as_str))?;
         Ok(Client {
@@ -85,6 +90,7 @@ impl Client {
             credentials: Rc::new(credentials),
             should_retry: options.should_retry,
             on_retry: options.on_retry,
+            protect: protect.map(settings_here),
         })
     }
 
@@ -159,17 +165,35 @@ impl Client {
         );
         let caller = CallerAbort::new(request.signal());
         let credentials = follows(request, &self.credentials).then_some(&*self.credentials);
+        let url = request.url();
+        let store = self.protect.map(|settings| store_for(settings, &url));
+        // What the last retry took from the store's budget.
+        let mut retry_cost = None;
         loop {
             if caller.aborted() {
                 return Err(Error::Aborted {
                     details: history.details(),
                 });
             }
+            // The store's turn (concurrency, pacing, breaker): the wait counts against totalTimeout only.
+            let turn = match &store {
+                Some(store) => Some(self.turn(store, &method, &url, &mut history, &caller).await?),
+                None => None,
+            };
             let elapsed = history.elapsed_ms(js_sys::Date::now());
             let budget = history.config().attempt_budget_ms(elapsed);
+            // A turn not told how its attempt ended (aborted, refused, not sent) ends as aborted.
             let (outcome, response) = match attempt(request, budget, &caller, credentials).await? {
                 Sent::Answer(response, guard) => {
                     let status = response.status();
+                    if let Some(turn) = turn {
+                        let hint = RateLimitHint::from_response(
+                            &ResponseHeaders(response.headers()),
+                            js_sys::Date::now() as i64,
+                            false,
+                        );
+                        turn.answered(status, &hint);
+                    }
                     // A status that is not retried is final whatever its headers say.
                     let hints = if history.config().retries_status(status) {
                         RateLimitHint::from_response(
@@ -182,7 +206,12 @@ impl Client {
                     };
                     (Outcome::Response { status, hints }, Some((response, guard)))
                 }
-                Sent::Failed(outcome) => (outcome, None),
+                Sent::Failed(outcome) => {
+                    if let Some(turn) = turn {
+                        turn.failed();
+                    }
+                    (outcome, None)
+                }
                 Sent::Refused(refusal, status, method) => {
                     // The refused attempt counts, as in the JavaScript shell's `RedirectError`.
                     let mut details = history.details();
@@ -213,6 +242,11 @@ impl Client {
                     .verdict(verdict, js_sys::Date::now(), js_sys::Math::random())
                     .unwrap_or(decision);
             }
+            if let (Some(store), RetryDecision::Retry { .. }) = (&store, decision) {
+                let cost = store.spend_retry(history.retries_throttled());
+                retry_cost = cost.or(retry_cost);
+                decision = history.after_budget(cost.is_some()).unwrap_or(decision);
+            }
             let delay_ms = match (decision, response) {
                 (RetryDecision::Retry { delay_ms, .. }, response) => {
                     // Dropping the guard aborts the attempt, which discards its unread body.
@@ -220,6 +254,9 @@ impl Client {
                     delay_ms
                 }
                 (RetryDecision::Stop(_), Some((response, guard))) => {
+                    if let (Some(store), true) = (&store, response.status() < 400) {
+                        store.succeeded(retry_cost);
+                    }
                     guard.disarm();
                     return Ok((response, history.details()));
                 }
@@ -233,6 +270,49 @@ impl Client {
                     details: history.details(),
                 });
             }
+        }
+    }
+
+    /// The stores this client's `protect` settings have met, with what each has seen and holds
+    /// (the JavaScript `client.stats()`); empty without `protect`.
+    pub fn stats(&self) -> Vec<(String, GuardStats)> {
+        self.protect.map(stats_of).unwrap_or_default()
+    }
+
+    /// Waits for an attempt's turn at `store`, for at most what is left of the total timeout.
+    async fn turn(
+        &self,
+        store: &Rc<Store>,
+        method: &str,
+        url: &str,
+        history: &mut History,
+        caller: &CallerAbort,
+    ) -> Result<Turn, Error> {
+        let left = history
+            .config()
+            .total_left_ms(history.elapsed_ms(js_sys::Date::now()));
+        match race(store.enter(method, url), left.map(timer), caller).await {
+            Ended::Done(Ok(turn)) => {
+                let (waited_ms, reason) = turn.waited;
+                history.waited(waited_ms as f64, reason);
+                Ok(turn)
+            }
+            Ended::Done(Err(retry_at_ms)) => Err(Error::CircuitOpen {
+                message: circuit_open_message(
+                    store.key(),
+                    retry_at_ms.saturating_sub(js_sys::Date::now() as u64),
+                ),
+                store: store.key().into(),
+                retry_at_ms,
+                details: history.details(),
+            }),
+            Ended::TimedOut => Err(Error::Timeout {
+                message: out_of_time_message(method, left.unwrap_or(0), store.key()),
+                details: history.details(),
+            }),
+            Ended::Aborted => Err(Error::Aborted {
+                details: history.details(),
+            }),
         }
     }
 

@@ -88,6 +88,18 @@ pub enum Error {
         /// The attempts, the refused one included.
         details: Details,
     },
+    /// `protect`'s circuit breaker for the store is open after server errors: the call was not sent
+    /// (`CircuitOpenError`).
+    CircuitOpen {
+        /// "the circuit breaker of … is open after server errors; try again in … ms".
+        message: String,
+        /// The store (`api.bigcommerce.com/stores/{hash}`, or the origin).
+        store: String,
+        /// When the breaker may let a call through again (`Date.now()` time, ms).
+        retry_at_ms: u64,
+        /// The attempts made before it opened.
+        details: Details,
+    },
     /// A JSON helper could not read the body as JSON, or not as the type asked for.
     Json {
         /// What went wrong, redacted.
@@ -110,14 +122,15 @@ impl Error {
             | Error::Aborted { details }
             | Error::Status { details, .. }
             | Error::Partial { details, .. }
-            | Error::Redirect { details, .. } => Some(details),
+            | Error::Redirect { details, .. }
+            | Error::CircuitOpen { details, .. } => Some(details),
             _ => None,
         }
     }
 
     /// A stable name, as the JavaScript package's error classes are named: `"ConfigError"`,
     /// `"InvalidRequest"`, `"NetworkError"`, `"TimeoutError"`, `"AbortError"`, `"ApiError"`,
-    /// `"PartialResult"`, `"RedirectError"`, `"JsonError"` or `"FetchError"`.
+    /// `"PartialResult"`, `"RedirectError"`, `"CircuitOpenError"`, `"JsonError"` or `"FetchError"`.
     pub fn name(&self) -> &'static str {
         match self {
             Error::Config(_) => "ConfigError",
@@ -128,6 +141,7 @@ impl Error {
             Error::Status { .. } => "ApiError",
             Error::Partial { .. } => "PartialResult",
             Error::Redirect { .. } => "RedirectError",
+            Error::CircuitOpen { .. } => "CircuitOpenError",
             Error::Json { .. } => "JsonError",
             Error::Other { .. } => "FetchError",
         }
@@ -141,7 +155,8 @@ impl fmt::Display for Error {
             Error::InvalidRequest { message } => write!(f, "invalid request: {message}"),
             Error::Network { message, .. }
             | Error::Timeout { message, .. }
-            | Error::Redirect { message, .. } => f.write_str(message),
+            | Error::Redirect { message, .. }
+            | Error::CircuitOpen { message, .. } => f.write_str(message),
             Error::Aborted { details } => write!(
                 f,
                 "aborted by the caller's signal after {} completed attempt(s)",

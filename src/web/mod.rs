@@ -34,9 +34,11 @@ mod answer;
 mod client;
 mod error;
 mod options;
+mod protect;
 mod redirects;
 
 pub use crate::decision::{Outcome, RetryDecision, RetryReason, StopReason, Verdict};
+pub use crate::guard::{BreakerKind, GuardSettings, GuardStats, Pacing};
 pub use crate::hints::DelaySource;
 pub use crate::history::{Details, TraceEntry};
 pub use crate::partial::Partial;

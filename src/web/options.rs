@@ -5,6 +5,7 @@ use core::fmt;
 use std::rc::Rc;
 
 use crate::decision::Verdict;
+use crate::guard::{GuardSettings, Pacing};
 use crate::history::TraceEntry;
 use crate::policy::{ConfigError, Jitter, RetryConfig, RetryOptions};
 
@@ -135,6 +136,26 @@ pub struct Options {
     pub should_retry: Option<ShouldRetry>,
     /// `onRetry`: told about each retry before its wait.
     pub on_retry: Option<OnRetry>,
+    /// `protect`: protect the store (off when `None`). `Some(GuardSettings::default())` is the
+    /// JavaScript `protect: true`: pacing by the store's rate-limit headers, AWS standard mode's retry
+    /// budget, Polly's sampling circuit breaker and BigCommerce's per-route concurrency limits. The
+    /// state is per store and shared by every client with the same settings on this thread. In
+    /// Cloudflare Workers, `concurrency: None` caps a store's requests in flight at 6, a Worker's
+    /// simultaneous connections. Shared pacing (a Durable Object) is the JavaScript package's alone.
+    ///
+    /// ```
+    /// use commerce_fetch::guard::GuardSettings;
+    /// use commerce_fetch::web::{Client, Options, Preset};
+    ///
+    /// let client = Client::new(Options {
+    ///     preset: Preset::Background,
+    ///     protect: Some(GuardSettings { concurrency: Some(4), ..GuardSettings::default() }),
+    ///     ..Options::default()
+    /// })
+    /// .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub protect: Option<GuardSettings>,
 }
 
 /// Lists header names only: their values are credentials.
@@ -158,11 +179,34 @@ impl fmt::Debug for Options {
             .field("credential_headers", &self.credential_headers)
             .field("should_retry", &self.should_retry.as_ref().map(|_| "set"))
             .field("on_retry", &self.on_retry.as_ref().map(|_| "set"))
+            .field("protect", &self.protect)
             .finish()
     }
 }
 
 impl Options {
+    /// `protect`, checked: the concurrency cap's range, and no shared pacing (JavaScript's alone).
+    pub(super) fn protect(&self) -> Result<Option<GuardSettings>, ConfigError> {
+        let Some(settings) = self.protect else {
+            return Ok(None);
+        };
+        if settings.pacing == Pacing::Shared {
+            return Err(ConfigError::new(
+                "protect.pacing",
+                "Pacing::Here or Pacing::Off (shared pacing is the JavaScript package's)",
+                "Pacing::Shared",
+            ));
+        }
+        if let Some(cap) = settings.concurrency.filter(|cap| !(1..=10_000).contains(cap)) {
+            return Err(ConfigError::new(
+                "protect.concurrency",
+                "a whole number from 1 to 10000, or None",
+                cap.to_string(),
+            ));
+        }
+        Ok(Some(settings))
+    }
+
     /// The core's configuration for these options; the error names the option at fault as the
     /// JavaScript package does (`retry.limit`, `timeout`, …).
     pub(super) fn config(&self) -> Result<RetryConfig, ConfigError> {
