@@ -7,20 +7,14 @@
 //! storefront page), so it may sit in a browser. The REST API's `X-Auth-Token` may not: keep REST calls on
 //! a server.
 //!
-//! GraphQL requests are POSTs, and the Rust shell repeats a POST only after a 429 (BigCommerce sends one
-//! before doing any work) or when it carries an `Idempotency-Key`. So these queries are retried after a
-//! 429, not after a 503 or a lost connection; the JavaScript package sees that a query only reads and
-//! retries it then too, the Rust shell does not yet.
+//! GraphQL requests are POSTs. The client repeats a POST after a 429 (BigCommerce sends one before doing
+//! any work), and after a 503 or a lost connection when it is a GraphQL read (a POST to `/graphql` whose
+//! `query` holds only queries, as these do), as the JavaScript package does.
 
-use commerce_fetch::decision::{Outcome, RetryDecision};
 use commerce_fetch::redact::redact;
-use commerce_fetch::web::{Client, Details, Error, Options, Preset};
-use serde::de::DeserializeOwned;
+use commerce_fetch::web::{Client, Details, Error, Options, Outcome, Preset, RetryDecision};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
 
 /// The first five products, with what a product card shows.
 const FIRST_PRODUCTS: &str = "query FirstProducts { site { products(first: 5) { edges { node { \
@@ -230,35 +224,37 @@ pub async fn product_details(
 }
 
 /// A client with the storefront preset: a shopper is waiting, so at most two retries and six seconds in
-/// all, waiting as long as a 429's headers ask (up to two seconds).
-fn storefront_client(headers: Vec<(String, String)>) -> Result<Client, Error> {
+/// all, waiting as long as a 429's headers ask (up to two seconds). The storefront token goes with every
+/// request the client builds.
+fn storefront_client(storefront_token: &str) -> Result<Client, Error> {
     let options = Options {
         preset: Preset::Storefront,
-        headers,
+        headers: vec![("authorization".into(), format!("Bearer {storefront_token}"))],
         // Always end with this: the options grow, and new fields keep their preset's value.
         ..Options::default()
     };
     Ok(Client::new(options)?)
 }
 
-fn bearer(storefront_token: &str) -> (String, String) {
-    ("authorization".into(), format!("Bearer {storefront_token}"))
-}
-
-/// `fetch_with_details` gives the response with its attempts, so the caller can say "retried once"
-/// after a success. It takes a `web_sys::Request`, sent as it is: the client's own headers are for the
-/// requests it builds itself (`get_json`, `post_json`), so this one carries the token.
+/// `post_answer` sends the body as JSON and reads the answer into a struct, with the attempts it took,
+/// even after a success; a failure after the retries is an [`Error`] whose `details()` say what the
+/// attempts met.
 async fn first_products(
     store_url: &str,
     storefront_token: &str,
 ) -> Result<(Vec<Product>, Option<Details>), Failed> {
-    let client = storefront_client(Vec::new())?;
-    let request = graphql_request(store_url, storefront_token, FIRST_PRODUCTS)?;
-    let (response, details) = client.fetch_with_details(&request).await?;
-
-    let answer: GraphQl<SiteData<ProductList>> = read_answer(&response, &details).await?;
-    let Some(data) = answer.data else {
-        return Err(graphql_failure(&answer.errors, Some(&details)));
+    let client = storefront_client(storefront_token)?;
+    let body = GraphQlRequest {
+        query: FIRST_PRODUCTS,
+        variables: (),
+    };
+    let answer = client
+        .post_answer::<_, GraphQl<SiteData<ProductList>>>(&format!("{store_url}/graphql"), &body)
+        .await?;
+    let details = answer.details;
+    let graphql = answer.data.ok_or_else(|| graphql_failure(&[], Some(&details)))?;
+    let Some(data) = graphql.data else {
+        return Err(graphql_failure(&graphql.errors, Some(&details)));
     };
     let products = data
         .site
@@ -270,15 +266,14 @@ async fn first_products(
     Ok((products, Some(details)))
 }
 
-/// `post_json` sends the body as JSON and reads the answer into a struct in one call; a failure after
-/// the retries is an [`Error`] whose `details()` say what the attempts met. A success says nothing about
-/// them: use `fetch_with_details` (as [`first_products`] does) when you want them.
+/// `post_json` is the shortest way: the body as JSON in, the answer as a struct out. A success says
+/// nothing of the attempts (use `post_answer`, as [`first_products`] does, when you want them).
 async fn one_product(
     store_url: &str,
     storefront_token: &str,
     id: u32,
 ) -> Result<(Product, Option<Details>), Failed> {
-    let client = storefront_client(vec![bearer(storefront_token)])?;
+    let client = storefront_client(storefront_token)?;
     let body = GraphQlRequest {
         query: PRODUCT,
         variables: ProductId { id },
@@ -300,49 +295,6 @@ async fn one_product(
 
 // ---- Helpers.
 
-/// `POST {store_url}/graphql` with the storefront token and `query`.
-fn graphql_request(store_url: &str, storefront_token: &str, query: &str) -> Result<Request, Error> {
-    let invalid = |error: JsValue| Error::InvalidRequest {
-        message: js_message(&error),
-    };
-    let headers = Headers::new().map_err(invalid)?;
-    let (name, value) = bearer(storefront_token);
-    headers.set(&name, &value).map_err(invalid)?;
-    headers.set("content-type", "application/json").map_err(invalid)?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    // The queries here hold no quote or backslash, so they need no escaping inside the JSON string.
-    init.set_body(&JsValue::from_str(&format!(r#"{{"query":"{query}"}}"#)));
-    Request::new_with_str_and_init(&format!("{store_url}/graphql"), &init).map_err(invalid)
-}
-
-/// The JSON answer of a response that came back with its attempts; an error status is a failure with
-/// those attempts.
-async fn read_answer<T: DeserializeOwned>(response: &Response, details: &Details) -> Result<T, Failed> {
-    let failed = |name, message| Failed {
-        failure: Failure { name, message },
-        details: Some(details.clone()),
-    };
-    if !response.ok() {
-        let message = format!(
-            "the server answered {} after {} attempt(s); stopped because {}",
-            response.status(),
-            details.attempts,
-            details.reason
-        );
-        return Err(failed("ApiError", message));
-    }
-    // The runtime's JSON.parse, then serde-wasm-bindgen into the struct: no JSON parser in the wasm.
-    let json = response
-        .json()
-        .map_err(|error| failed("JsonError", js_message(&error)))?;
-    let value = JsFuture::from(json)
-        .await
-        .map_err(|error| failed("JsonError", js_message(&error)))?;
-    serde_wasm_bindgen::from_value(value).map_err(|error| failed("JsonError", redact(&error.to_string())))
-}
-
 /// An answer without data: its first GraphQL error, cleaned of URLs' queries and cut short.
 fn graphql_failure(errors: &[GraphQlError], details: Option<&Details>) -> Failed {
     let message = errors
@@ -354,13 +306,5 @@ fn graphql_failure(errors: &[GraphQlError], details: Option<&Details>) -> Failed
             message,
         },
         details: details.cloned(),
-    }
-}
-
-/// A thrown value's message, redacted (the core cuts it and removes URL queries and header values).
-fn js_message(error: &JsValue) -> String {
-    match error.dyn_ref::<js_sys::Error>() {
-        Some(error) => redact(&String::from(error.message())),
-        None => "an error that is not an Error".into(),
     }
 }
