@@ -81,7 +81,7 @@ lint-js: $(NPM_STAMP)
 JS_TESTS := tests/js/*.test.mjs tests/emulator/*.test.mjs
 NODE24 := .tools/node24/node_modules/.bin/node
 
-test-js: build
+test-js: build browsers
 	node --test $(JS_TESTS)
 	node tests/workerd/run.mjs
 	node tests/workerd/shared-quota.mjs

@@ -46,7 +46,11 @@ export interface StatusInfo {
  * Describes an HTTP status. Every code BigCommerce documents has its own entry (plus 408, 502 and 504);
  * any other integer is described from its class.
  *
+ * In a browser the package loads its wasm without blocking the page, so at start-up `await ready()`
+ * before the first call (or call it after a request has completed).
+ *
  * @throws TypeError when `status` is not an integer.
+ * @throws Error when called in a browser before the wasm has arrived (see {@link ready}).
  * @example
  * ```ts
  * interpret(429).remedies[0]; // "Wait for X-Rate-Limit-Time-Reset-Ms, …"
@@ -445,6 +449,12 @@ export type CommerceFetch = (input: FetchInput, init?: CommerceRequestInit) => P
  * redirected at all ({@link RedirectError} with `reason: "redirect_hidden"`), and others follow as
  * fetch does. `redirect: "manual"` or `"error"` in the init is left to fetch.
  *
+ * In a browser it may be called before the package's wasm has arrived (the page is not blocked on it):
+ * it returns at once, its calls wait for the wasm, and an option only the wasm can check (a range, a
+ * method or header name, a preset) is reported by each call rejecting with that `TypeError` instead of
+ * by `createFetch` throwing it. Everywhere else, and in a browser once {@link ready} has resolved, it
+ * throws at once.
+ *
  * @throws TypeError naming the option, when an option is invalid.
  */
 export function createFetch(options?: CreateFetchOptions): ExtendableFetch;
@@ -781,6 +791,9 @@ export interface Client {
  * const products = await client.get<{ id: number; name: string }[]>("/v3/catalog/products", {
  *   query: { limit: 10, is_visible: true },
  * });
+ *
+ * In a browser it may be called before the wasm has arrived, as {@link createFetch} may: its calls wait
+ * for it, and an option only the wasm checks is reported by each call rejecting with its `TypeError`.
  */
 export function createClient(options: CreateClientOptions): Client;
 
@@ -868,3 +881,14 @@ export function init(moduleOrSource: WasmModule | WasmBytes | URL | string | Res
 
 /** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
 export function initSync(moduleOrBytes: WasmModule | WasmBytes): void;
+
+/**
+ * Resolves once the package's wasm is loaded; rejects with an `Error` (its `cause` says why) when it
+ * could not be. Node, Deno, Bun and Cloudflare Workers load it at import, so it resolves at once. In a
+ * browser the entry starts fetching and compiling it (streaming) when it is imported and does not block
+ * the page: `createFetch` and `createClient` may be used at once, and `interpret` once this resolves.
+ * To start the download with the page itself, preload the file in the HTML:
+ * `<link rel="preload" href="…/commerce_fetch_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
+ * (with Vite, `import wasmUrl from "commerce-fetch/commerce_fetch_bg.wasm?url"` gives its URL).
+ */
+export function ready(): Promise<void>;

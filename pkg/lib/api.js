@@ -35,6 +35,16 @@ export async function init(moduleOrSource) {
   await core.init(moduleOrSource);
 }
 
+/**
+ * Resolves once the wasm is loaded (at once in Node, Deno, Bun and Workers, whose entries load it at
+ * import); rejects if it could not be. In a browser the entry loads it without blocking the page:
+ * `createFetch` and `createClient` may be called at once (their calls wait for it), `interpret` after
+ * this resolves.
+ */
+export function ready() {
+  return core.whenReady("ready");
+}
+
 /** What an HTTP status means, from a BigCommerce API. */
 export function interpret(status) {
   core.assertReady("interpret");
@@ -49,7 +59,7 @@ export function interpret(status) {
  * has `extend(options)`, which makes another with these options over the first's.
  */
 export function createFetch(options) {
-  core.assertReady("createFetch");
+  core.assertReady("createFetch", true);
   const read = readOptions(options);
   let call = clientFetch(read);
   if (read.headers !== undefined || read.baseUrl !== undefined)

@@ -12,6 +12,7 @@
 import * as core from "./core.js";
 import { NetworkError, RedirectError, read, safeCause, TimeoutError, textOf } from "./errors.js";
 import { guardFor } from "./guard.js";
+import { PendingPolicy } from "./options.js";
 import { CallerRequest, ONCE } from "./request.js";
 import { abortReason, follow, sleep, unfollow } from "./signals.js";
 
@@ -46,10 +47,24 @@ export function clientFetch({ policy, fetch: fetchOption, onRetry, shouldRetry, 
     onRetry,
     shouldRetry,
     // The first attempt's time limit is the same for every call; later ones depend on the time spent.
-    firstBudget: policy.attemptBudgetMs(0),
+    firstBudget: undefined,
   };
+  if (!(policy instanceof PendingPolicy)) {
+    client.firstBudget = policy.attemptBudgetMs(0);
+    return function commerceFetch(input, init) {
+      return run(client, input, init);
+    };
+  }
+  // Made before the wasm arrived: each call waits for it (and for the core's check of the options).
+  let built = policy.built().then((made) => {
+    client.policy = made;
+    client.firstBudget = made.attemptBudgetMs(0);
+    built = undefined;
+  });
+  // The rejection of a bad option belongs to the calls; none may have come yet.
+  built.catch(() => {});
   return function commerceFetch(input, init) {
-    return run(client, input, init);
+    return built === undefined ? run(client, input, init) : built.then(() => run(client, input, init));
   };
 }
 

@@ -45,18 +45,74 @@ export function initSync(moduleOrBytes) {
   return exports;
 }
 
+/** The wasm being loaded by `init()`, until it is (or fails). */
+let loading;
+/** Why the last `init()` failed, until one succeeds. */
+let loadError;
+
 export async function init(moduleOrSource) {
-  await bindings.init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource });
-  ready = true;
+  if (ready) return;
+  loading ??= bindings
+    .init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource })
+    .then(
+      () => {
+        ready = true;
+        loadError = undefined;
+      },
+      (error) => {
+        // A later init() may try again (the network came back).
+        loading = undefined;
+        loadError = error;
+        throw error;
+      },
+    );
+  await loading;
 }
 
-export function assertReady(caller) {
-  if (!ready) {
+/**
+ * Resolves once the wasm is loaded; rejects when it could not be, or when nothing is loading it
+ * (`caller` names who asked).
+ */
+export function whenReady(caller) {
+  if (ready) return Promise.resolve();
+  if (loading !== undefined) return loading.catch((error) => Promise.reject(loadFailed(error)));
+  return Promise.reject(loadError === undefined ? notLoaded(caller) : loadFailed(loadError));
+}
+
+/** Whether calls can wait for the wasm: it is loaded, or an entry has begun loading it. */
+export function loadingOrReady() {
+  return ready || loading !== undefined;
+}
+
+export function isReady() {
+  return ready;
+}
+
+function loadFailed(error) {
+  return new Error("commerce-fetch: the WebAssembly module could not be loaded", { cause: error });
+}
+
+function notLoaded(caller) {
+  return new Error(
+    `commerce-fetch: ${caller}() was called before the WebAssembly module was loaded; ` +
+      "await init() (or call initSync()) first, or import the package's default entry, which loads it itself",
+  );
+}
+
+/**
+ * Throws unless the wasm is loaded, or, when the caller can wait for it (`canWait`), being loaded.
+ * In browsers `interpret()` cannot wait: `await ready()` before calling it at start-up.
+ */
+export function assertReady(caller, canWait = false) {
+  if (ready || (canWait && loading !== undefined)) return;
+  if (loadError !== undefined && loading === undefined) throw loadFailed(loadError);
+  if (loading !== undefined) {
     throw new Error(
-      `commerce-fetch: ${caller}() was called before the WebAssembly module was loaded; ` +
-        "await init() (or call initSync()) first, or import the package's default entry, which loads it itself",
+      `commerce-fetch: ${caller}() was called while the WebAssembly module is still loading; ` +
+        "await ready() first (createFetch and createClient need not: their calls wait for it)",
     );
   }
+  throw notLoaded(caller);
 }
 
 /**

@@ -6,7 +6,7 @@
 // crosses into the wasm is then only what was checked, so an element getter that answers differently
 // the second time, or a Proxy that claims a length of 3e8, cannot throw or trap inside the wasm.
 
-import { CorePolicy, cut } from "./core.js";
+import { CorePolicy, cut, isReady, whenReady } from "./core.js";
 
 const OPTION_KEYS = [
   "fetch",
@@ -73,27 +73,37 @@ function readFetchOptions(options) {
     limit = optional(fields.limit, "retry.limit", "a whole number from 0 to 100", isNumber);
   }
   const backoff = section(fields.backoff, "retry.backoff", BACKOFF_KEYS, "retry.backoff.");
-  const policy = checkedByCore(
-    () =>
-      new CorePolicy([
-        name(top.preset, "preset", '"storefront" or "background"'),
-        limit,
-        names(fields.methods, "retry.methods", "a list of HTTP method names"),
-        list(fields.statusCodes, "retry.statusCodes", "a list of status codes from 100 to 599", isNumber),
-        optional(backoff.baseMs, "retry.backoff.baseMs", MILLISECONDS, isNumber),
-        optional(backoff.maxMs, "retry.backoff.maxMs", MILLISECONDS, isNumber),
-        name(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"'),
-        optional(fields.maxRetryAfterMs, "retry.maxRetryAfterMs", MILLISECONDS, isNumber),
-        timeLimit(top.timeout, "timeout"),
-        timeLimit(top.totalTimeout, "totalTimeout"),
-        names(top.credentialHeaders, "credentialHeaders", "a list of header names"),
-        optional(top.bufferBody, "bufferBody", "a number of bytes", isNumber),
-        optional(fields.networkErrors, "retry.networkErrors", "true or false", isBoolean),
-        optional(fields.timeouts, "retry.timeouts", "true or false", isBoolean),
-      ]),
-  );
+  const args = [
+    name(top.preset, "preset", '"storefront" or "background"'),
+    limit,
+    names(fields.methods, "retry.methods", "a list of HTTP method names"),
+    list(fields.statusCodes, "retry.statusCodes", "a list of status codes from 100 to 599", isNumber),
+    optional(backoff.baseMs, "retry.backoff.baseMs", MILLISECONDS, isNumber),
+    optional(backoff.maxMs, "retry.backoff.maxMs", MILLISECONDS, isNumber),
+    name(backoff.jitter, "retry.backoff.jitter", '"full", "equal" or "none"'),
+    optional(fields.maxRetryAfterMs, "retry.maxRetryAfterMs", MILLISECONDS, isNumber),
+    timeLimit(top.timeout, "timeout"),
+    timeLimit(top.totalTimeout, "totalTimeout"),
+    names(top.credentialHeaders, "credentialHeaders", "a list of header names"),
+    optional(top.bufferBody, "bufferBody", "a number of bytes", isNumber),
+    optional(fields.networkErrors, "retry.networkErrors", "true or false", isBoolean),
+    optional(fields.timeouts, "retry.timeouts", "true or false", isBoolean),
+  ];
+  // The core checks the values (ranges, names) as it builds the policy. Before the wasm has arrived (a
+  // browser entry loads it without blocking the page), that waits for the first call, which rejects
+  // with the same TypeError.
+  const who = reader;
+  const make = () => {
+    const outer = reader;
+    reader = who;
+    try {
+      return checkedByCore(() => new CorePolicy(args));
+    } finally {
+      reader = outer;
+    }
+  };
   return {
-    policy,
+    policy: isReady() ? make() : new PendingPolicy(make, who),
     fetch: optional(top.fetch, "fetch", "a function", isFunction),
     onRetry: optional(top.onRetry, "onRetry", "a function", isFunction),
     shouldRetry: optional(top.shouldRetry, "shouldRetry", "a function", isFunction),
@@ -106,6 +116,20 @@ function readFetchOptions(options) {
       "",
     ),
   };
+}
+
+/** A policy to be built by the core once the wasm has arrived. */
+export class PendingPolicy {
+  constructor(make, who) {
+    this.make = make;
+    this.who = who;
+  }
+
+  /** The policy, once the wasm is loaded: rejects with the option's TypeError, or a load failure. */
+  built() {
+    this.promise ??= whenReady(this.who).then(this.make);
+    return this.promise;
+  }
 }
 
 /** The defaults of `protect: true`: every part on, no overall cap on requests in flight. */

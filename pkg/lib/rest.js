@@ -42,7 +42,7 @@ export function metaOf(result) {
 
 /** A client for one store. Throws a `TypeError` naming any bad option. */
 export function createClient(options) {
-  core.assertReady("createClient");
+  core.assertReady("createClient", true);
   if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
     throw new TypeError(`createClient: options must be an object, got ${describe(options)}`);
   }

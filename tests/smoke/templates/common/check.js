@@ -1,16 +1,14 @@
 // The smoke check, the same in every stack: given the package as the stack imports it (with no init
-// call), interpret a status and fetch a path that fails once (503) before it succeeds. Copied into each
-// scratch project; the caller imports the package, so that each stack resolves it its own way.
+// call), create a fetch at once and fetch a path that fails once (503) before it succeeds, then
+// interpret a status. In a browser the wasm may still be on its way when the check starts: createFetch
+// and its calls do not need it yet, and interpret() is called once `ready()` has resolved. Copied into
+// each scratch project; the caller imports the package, so that each stack resolves it its own way.
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-export async function check({ createFetch, interpret, retryInfo }, url, expectedAttempts) {
-  const info = interpret(429);
-  expect(info.retryable === true, `interpret(429).retryable is ${info.retryable}, expected true`);
-  expect(info.text === "Too Many Requests", `interpret(429).text is ${JSON.stringify(info.text)}`);
-
+export async function check({ createFetch, interpret, ready, retryInfo }, url, expectedAttempts) {
   const events = [];
   const fetch = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } }, onRetry: (e) => events.push(e) });
   const res = await fetch(url);
@@ -23,6 +21,11 @@ export async function check({ createFetch, interpret, retryInfo }, url, expected
     `retryInfo(res).attempts is ${attempts}, expected ${expectedAttempts}`,
   );
   expect(events.length === expectedAttempts - 1, `onRetry ran ${events.length} times`);
+
+  await ready();
+  const info = interpret(429);
+  expect(info.retryable === true, `interpret(429).retryable is ${info.retryable}, expected true`);
+  expect(info.text === "Too Many Requests", `interpret(429).text is ${JSON.stringify(info.text)}`);
   return { status: res.status, body, attempts, retries: events.length };
 }
 

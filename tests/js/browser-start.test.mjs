@@ -1,0 +1,129 @@
+// The browser entry does not block the page on the wasm: no top-level await anywhere in its module
+// graph (or in the /inline entry's), and a page that calls createFetch() before the wasm has arrived
+// gets a fetch at once whose first call waits for the wasm and is retried as usual. Runs the built
+// package (pkg/src/browser.js, pkg/dist/) unbundled in headless Chromium, with the .wasm held back.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { listen } from "../lib/listen.mjs";
+
+const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
+const CHROMIUM = process.env.SMOKE_CHROMIUM ?? "/usr/bin/chromium";
+/** How long the server holds the .wasm back: far longer than the page needs for everything else. */
+const WASM_DELAY_MS = 800;
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<script type="module">
+  import { createFetch, interpret, ready, retryInfo } from "/src/browser.js";
+  const out = { importedAt: performance.now() };
+  try {
+    interpret(429);
+    out.interpretEarly = "returned";
+  } catch (error) {
+    out.interpretEarly = String(error.message);
+  }
+  const retrying = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } } });
+  const badLimit = createFetch({ retry: { limit: 101 } });
+  out.createdAt = performance.now();
+  ready().then(() => (out.readyAt = performance.now()));
+  const res = await retrying("/flaky");
+  out.status = res.status;
+  out.body = await res.text();
+  out.attempts = retryInfo(res)?.attempts;
+  out.respondedAt = performance.now();
+  out.interpret = interpret(429).text;
+  try {
+    await badLimit("/flaky");
+    out.badLimit = "resolved";
+  } catch (error) {
+    out.badLimit = \`\${error.name}: \${error.message}\`;
+  }
+  window.result = out;
+</script>`;
+
+let server;
+let flakyCalls = 0;
+let wasmSentAt;
+
+before(async () => {
+  const types = { ".js": "text/javascript", ".wasm": "application/wasm" };
+  server = await listen((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    if (path === "/flaky") {
+      flakyCalls += 1;
+      return flakyCalls % 2 === 1 ? res.writeHead(503).end("busy") : res.writeHead(200).end("ok");
+    }
+    const file = join(pkg, normalize(path));
+    if (!file.startsWith(pkg)) return res.writeHead(404).end();
+    let body;
+    try {
+      body = readFileSync(file);
+    } catch {
+      return res.writeHead(404).end();
+    }
+    const send = () => {
+      if (extname(file) === ".wasm") wasmSentAt = Date.now();
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(body);
+    };
+    if (extname(file) === ".wasm") setTimeout(send, WASM_DELAY_MS);
+    else send();
+  });
+});
+
+after(() => server?.close());
+
+for (const entry of ["src/browser.js", "dist/inline.js"]) {
+  test(`${entry} has no top-level await in its module graph`, async () => {
+    // esbuild refuses to write CommonJS from a module graph with a top-level await in it.
+    const result = await build({
+      entryPoints: [join(pkg, entry)],
+      bundle: true,
+      format: "cjs",
+      platform: "browser",
+      write: false,
+      logLevel: "silent",
+    }).catch((error) => error);
+    const errors = (result.errors ?? []).map((e) => e.text);
+    assert.deepEqual(errors, [], `${entry}: ${errors.join("; ")}`);
+  });
+}
+
+test("a page calls createFetch() before the wasm arrives and gets a retried answer", async () => {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    const openedAt = Date.now();
+    await page.goto(server.url);
+    const settled = await page
+      .waitForFunction(() => window.result !== undefined, null, { timeout: 10_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    assert.deepEqual(errors, [], "the page threw");
+    assert.ok(settled, "the page set no result within 10 s");
+    const out = await page.evaluate(() => window.result);
+    assert.ok(wasmSentAt - openedAt >= WASM_DELAY_MS - 50, "the server held the wasm back");
+    // The module ran and createFetch() returned long before the wasm was even sent.
+    assert.ok(out.readyAt - out.createdAt >= WASM_DELAY_MS / 2, JSON.stringify(out));
+    assert.match(out.interpretEarly, /still loading; await ready\(\) first/);
+    assert.equal(out.status, 200);
+    assert.equal(out.body, "ok");
+    assert.equal(out.attempts, 2, "the 503 was retried");
+    assert.equal(out.interpret, "Too Many Requests");
+    assert.match(out.badLimit, /^TypeError: createFetch: option `retry\.limit` must be/);
+  } finally {
+    await browser.close();
+  }
+});
