@@ -2,6 +2,7 @@
 // esbuild (--bundle --minify --format=esm --platform=browser), then gzip -9 and brotli q11 with
 // node:zlib. commerce-fetch's bundle loads its .wasm with a separate request, so the .wasm file (as
 // published, compressed on its own) is added to its total.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -62,4 +63,73 @@ export async function packageSizes() {
     result[name] = row;
   }
   return result;
+}
+
+/** The wasm's exports by cargo feature (Cargo.toml): the package ships them all in one file. */
+const WASM_FEATURES = [
+  ["createFetch alone", []],
+  ["+ interpret()", ["js-interpret"]],
+  ["+ createClient's readers", ["js-interpret", "js-client"]],
+  ["+ protect (all: the package)", ["js-interpret", "js-client", "js-protect"]],
+];
+
+/**
+ * What each part of the wasm costs: the release wasm built with each set of the features above (in a
+ * target directory of its own, so the package's build is untouched), through wasm-bindgen and
+ * wasm-opt as scripts/build.sh does; `{ name, features, raw, gzip, brotli }` per row.
+ */
+export function wasmFeatureSizes() {
+  const target = join(repo, "target/bench-sizes");
+  const opt = join(repo, "node_modules/.bin/wasm-opt");
+  const rows = [];
+  for (const [name, features] of WASM_FEATURES) {
+    const run = (cmd, args, env = {}) => {
+      const done = spawnSync(cmd, args, { cwd: repo, env: { ...process.env, ...env }, encoding: "utf8" });
+      if (done.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${done.stderr}`);
+    };
+    const featureArgs = features.length > 0 ? ["--features", features.join(",")] : [];
+    run(
+      "cargo",
+      [
+        "rustc",
+        "--quiet",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "--crate-type",
+        "cdylib",
+      ].concat(["--no-default-features"], featureArgs),
+      { CARGO_TARGET_DIR: target },
+    );
+    const out = join(outDir, "wasm", String(rows.length));
+    mkdirSync(out, { recursive: true });
+    run("wasm-bindgen", [
+      "--target",
+      "web",
+      "--no-typescript",
+      "--out-dir",
+      out,
+      join(target, "wasm32-unknown-unknown/release/commerce_fetch.wasm"),
+    ]);
+    const wasm = join(out, "commerce_fetch_bg.wasm");
+    run(opt, [
+      "-Oz",
+      "--strip-debug",
+      "--strip-producers",
+      ...[
+        "bulk-memory",
+        "mutable-globals",
+        "nontrapping-float-to-int",
+        "reference-types",
+        "sign-ext",
+        "multivalue",
+      ].map((feature) => `--enable-${feature}`),
+      wasm,
+      "-o",
+      wasm,
+    ]);
+    rows.push({ name, features, ...sizes(readFileSync(wasm)) });
+  }
+  return rows;
 }

@@ -12,26 +12,36 @@
 //! objects of its own. `pkg/lib/core.js` replaces an instance that trapped all the same.
 
 mod attempts;
+#[cfg(feature = "js-client")]
 mod bodies;
 mod checks;
+#[cfg(feature = "js-protect")]
 mod guard;
 mod js;
+#[cfg(feature = "js-client")]
 mod pages;
 mod policy;
 mod redirects;
 #[cfg(not(feature = "std"))]
 mod runtime;
+#[cfg(feature = "js-protect")]
 mod shared_pacer;
+#[cfg(feature = "js-interpret")]
 mod status;
 
 pub use attempts::{hint_headers, Attempts};
+#[cfg(feature = "js-client")]
 pub use bodies::{
     graphql_errors, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer, rest_kind,
 };
 pub use checks::{fetch_failure, is_graphql_read, redact};
+#[cfg(feature = "js-protect")]
 pub use guard::{route_of_js, store_key_js, Guard};
+#[cfg(feature = "js-client")]
 pub use pages::job;
 pub use policy::Policy;
 pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};
+#[cfg(feature = "js-protect")]
 pub use shared_pacer::SharedPacer;
+#[cfg(feature = "js-interpret")]
 pub use status::interpret;
