@@ -2,6 +2,7 @@
 // client in one event loop. Prints `listening <port>` on stdout once ready.
 //
 //   GET /ok            200 with a small JSON body (the success path)
+//   GET /slow?ms=N     the same after N ms (a server with latency)
 //   GET /flaky         503 or 200, half and half, from a seeded generator (the failure path)
 //   GET /reset?seed=N  reseeds /flaky and zeroes the counters
 //   GET /stats         { ok, flaky, flaky503 }: requests seen since the last reset
@@ -31,6 +32,13 @@ const server = createServer({ keepAlive: true }, (req, res) => {
     counts.ok++;
     res.writeHead(200, okHeaders);
     res.end(body);
+  } else if (path === "/slow") {
+    counts.ok++;
+    const ms = Number(new URL(req.url, "http://x").searchParams.get("ms") ?? 20);
+    setTimeout(() => {
+      res.writeHead(200, okHeaders);
+      res.end(body);
+    }, ms);
   } else if (path === "/flaky") {
     counts.flaky++;
     if (random() < 0.5) {
