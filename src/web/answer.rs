@@ -6,6 +6,22 @@ use crate::history::Details;
 use crate::partial::Partial;
 
 /// A successful answer of [`Client::fetch_answer`](super::Client::fetch_answer).
+///
+/// ```no_run
+/// # async fn run(client: commerce_fetch::web::Client) -> Result<(), commerce_fetch::web::Error> {
+/// #[derive(serde::Deserialize)]
+/// struct Brands {
+///     data: Vec<serde::de::IgnoredAny>,
+/// }
+///
+/// let answer = client
+///     .get_answer::<Brands>("https://api.bigcommerce.com/stores/abc123/v3/catalog/brands")
+///     .await?;
+/// let count = answer.data.map_or(0, |brands| brands.data.len());
+/// println!("{count} brands after {} attempt(s)", answer.details.attempts);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer<T> {
     /// The HTTP status.

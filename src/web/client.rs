@@ -35,6 +35,18 @@ use crate::rest::{kind_by_status, read_answer, AnswerKind};
 ///
 /// Drop cancels: dropping a call's future aborts the attempt in flight and the wait before the next.
 /// The request's own `AbortSignal` aborts the call too ([`Error::Aborted`]).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), commerce_fetch::web::Error> {
+/// use commerce_fetch::web::{Client, Options};
+///
+/// let client = Client::new(Options::default())?;
+/// let shared = client.clone(); // for another task: the same options
+/// let response = shared.get("https://example.com/api/products").await?;
+/// assert!(response.ok());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     config: Rc<RetryConfig>,

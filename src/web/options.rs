@@ -11,6 +11,23 @@ use crate::policy::{ConfigError, Jitter, RetryConfig, RetryOptions};
 
 /// What [`Options::should_retry`] is asked about: the request's method and the attempt just made,
 /// with the core's decision after it (a retry and its wait, or a stop and why).
+///
+/// ```
+/// use std::rc::Rc;
+/// use commerce_fetch::web::{Options, RetryDecision, Verdict};
+///
+/// // Never wait more than a second for a retry of a write.
+/// let options = Options {
+///     should_retry: Some(Rc::new(|question| match question.entry.decision {
+///         RetryDecision::Retry { delay_ms, .. } if question.method != "GET" && delay_ms > 1_000 => {
+///             Verdict::Veto
+///         }
+///         _ => Verdict::Keep,
+///     })),
+///     ..Options::default()
+/// };
+/// # let _ = options;
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct RetryQuestion<'a> {
     /// The request's method, as sent.
@@ -26,9 +43,29 @@ pub type ShouldRetry = Rc<dyn Fn(&RetryQuestion<'_>) -> Verdict>;
 
 /// The `onRetry` option: told about each retry before its wait (the attempt, its outcome and the
 /// decision, which holds the wait, its reason and its source).
+///
+/// ```
+/// use std::rc::Rc;
+/// use commerce_fetch::web::{OnRetry, RetryDecision};
+///
+/// let log: OnRetry = Rc::new(|entry| {
+///     if let RetryDecision::Retry { delay_ms, source, .. } = entry.decision {
+///         println!("attempt {} failed; next in {delay_ms} ms ({})", entry.attempt, source.as_str());
+///     }
+/// });
+/// # let _ = log;
+/// ```
 pub type OnRetry = Rc<dyn Fn(&TraceEntry)>;
 
 /// Which named defaults the other options start from (the `preset` option).
+///
+/// ```
+/// use commerce_fetch::web::{Client, Options, Preset};
+///
+/// let storefront = Client::new(Options::default()).unwrap();
+/// let background = Client::new(Options { preset: Preset::Background, ..Options::default() }).unwrap();
+/// assert!(background.config().limit > storefront.config().limit);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Preset {
     /// A shopper is waiting: two retries, short waits, six seconds in all ([`crate::STOREFRONT`]).
@@ -48,6 +85,19 @@ impl Preset {
 }
 
 /// A time limit (`timeout`, `totalTimeout`): a number of milliseconds, or none.
+///
+/// ```
+/// use commerce_fetch::web::{Client, Options, TimeLimit};
+///
+/// let client = Client::new(Options {
+///     timeout: Some(TimeLimit::Ms(1_500)),
+///     total_timeout: Some(TimeLimit::Never),
+///     ..Options::default()
+/// })
+/// .unwrap();
+/// assert_eq!(client.config().attempt_timeout_ms, Some(1_500));
+/// assert_eq!(client.config().total_timeout_ms, None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeLimit {
     /// At most this many milliseconds (1 to 2147483647).
