@@ -9,8 +9,10 @@ import { basename, join } from "node:path";
  * `?module`) kept as a module of its own, named by its content (wrangler's CompiledWasm rule: workerd
  * hands it over as a compiled WebAssembly.Module), and writes `outDir/config.capnp`. `alias` maps bare
  * specifiers to files; `esbuildOptions` are passed on (nodePaths, minify, external); `compatibilityFlags` go
- * into the config (`nodejs_compat` for the node: modules, which the bundle then leaves as imports).
- * Returns the bundle's input files, the wasm module names and the config's module list (`modules`).
+ * into the config (`nodejs_compat` for the node: modules, which the bundle then leaves as imports), with
+ * `compatibilityDate`; `bindings` (name to string) become the worker's text bindings, as wrangler's vars
+ * and secrets do. Returns the bundle's input files, the wasm module names and the config's module list
+ * (`modules`).
  * With `writeConfig: false` the config is left to the caller (one of several workers).
  */
 export async function buildWorker({
@@ -19,6 +21,8 @@ export async function buildWorker({
   alias = {},
   esbuildOptions = {},
   compatibilityFlags = [],
+  compatibilityDate = "2026-01-01",
+  bindings = {},
   writeConfig = true,
 }) {
   rmSync(outDir, { recursive: true, force: true });
@@ -65,6 +69,9 @@ export async function buildWorker({
   for (const name of wasmModules) modules.push(`(name = "${name}", wasm = embed "${name}")`);
   const built = { inputs: Object.keys(metafile.inputs), wasmModules: [...wasmModules], modules };
   if (!writeConfig) return built;
+  const textBindings = Object.entries(bindings)
+    .map(([name, text]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`)
+    .join(", ");
   writeFileSync(
     join(outDir, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -78,8 +85,9 @@ const config :Workerd.Config = (
 );
 const worker :Workerd.Worker = (
   modules = [${modules.join(", ")}],
-  compatibilityDate = "2026-01-01",
+  compatibilityDate = ${JSON.stringify(compatibilityDate)},
   compatibilityFlags = [${compatibilityFlags.map((f) => JSON.stringify(f)).join(", ")}],
+  bindings = [${textBindings}],
   globalOutbound = "net",
 );
 `,
