@@ -3,10 +3,13 @@
 // against one loopback server that counts what it receives.
 //
 //   node tests/smoke/run.mjs [node20 node24 jest deno bun esbuild typescript workerd vite cors
-//                             next-turbopack next-webpack]   (default: all)
+//                             next-turbopack next-webpack example-node example-deno example-bun
+//                             example-vite example-next example-worker]   (default: all)
 //
+// The example-* stacks are the examples in www/examples/, run against the BigCommerce emulator as
+// their READMEs say (tests/smoke/examples.mjs).
 // Scratch projects live in .cache/smoke/<runtime> (gitignored): a second run reinstalls only the
-// tarball, and skips `next build` when neither the tarball nor the Next template changed.
+// tarball, and skips `next build` when neither the tarball nor the Next template (or example) changed.
 // SMOKE_VERBOSE=1 streams every command's output. SMOKE_EXPECT_ATTEMPTS=N makes each check expect N
 // attempts instead of 2 (N=3 must fail everywhere: proof that failures are detected).
 import { createHash } from "node:crypto";
@@ -31,6 +34,7 @@ import { freePort, Scope, stop, stopEverythingOnExit, tail, waitForPort } from "
 import { requireBuild, selectRuntimes } from "../lib/runner.mjs";
 import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { checkCors } from "./cors.mjs";
+import { exampleStacks } from "./examples.mjs";
 import { startServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -79,8 +83,12 @@ const npmInstall = (dir, args) => npmInstallIn(scope, dir, args);
 let packedWasmHash; // set once the package is packed
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 
+/** What a user's copy of a project leaves out: installs, build output and local settings. */
+const LEFT_OUT = /(^|\/)(node_modules|\.next|dist|out|\.wrangler|\.env[^/]*|\.dev\.vars)(\/|$)/;
+
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true })
+    .filter((f) => !LEFT_OUT.test(f))
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile())
     .sort();
@@ -91,16 +99,34 @@ function filesUnder(dir) {
  * the one the last `npm install` wrote), then `npm install <tarball>` as a user would. Returns the
  * directory and a hash of everything that went into it.
  */
-async function scratch(name, templateNames, tarball) {
+const scratch = (name, templateNames, tarball) =>
+  install(
+    name,
+    ["common", ...templateNames].map((t) => join(templates, t)),
+    tarball,
+  );
+
+/**
+ * .cache/smoke/<name> with each of `sources` (folders) copied over it, leaving out what LEFT_OUT names,
+ * `devDependencies` added to its package.json (tools a user has installed already, such as Bun), then
+ * `npm install <tarball> ...npmArgs`. Fails when the install kept another wasm than the tarball's.
+ * Returns the directory and a hash of the tarball and the files copied (by path under their source's
+ * parent folder).
+ */
+async function install(name, sources, tarball, { devDependencies, npmArgs = [] } = {}) {
   const dir = join(cacheRoot, name);
   mkdirSync(dir, { recursive: true });
   const hash = createHash("sha256").update(readFileSync(tarball));
-  for (const t of ["common", ...templateNames]) {
-    cpSync(join(templates, t), dir, { recursive: true });
-    for (const f of filesUnder(join(templates, t)))
-      hash.update(relative(templates, f)).update(readFileSync(f));
+  for (const source of sources) {
+    cpSync(source, dir, { recursive: true, filter: (f) => !LEFT_OUT.test(relative(source, f)) });
+    for (const f of filesUnder(source)) hash.update(relative(dirname(source), f)).update(readFileSync(f));
   }
-  await npmInstall(dir, [tarball]);
+  if (devDependencies) {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    manifest.devDependencies = { ...manifest.devDependencies, ...devDependencies };
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+  await npmInstall(dir, [tarball, ...npmArgs]);
   const installed = join(dir, "node_modules/commerce-fetch/dist/commerce_fetch_bg.wasm");
   if (sha256(readFileSync(installed)) !== packedWasmHash) {
     throw new Error(`${installed} is not the wasm in the tarball: npm kept a stale copy`);
@@ -338,6 +364,19 @@ const runtimes = {
   "next-webpack": (context) => nextApp(context, "webpack", ["--webpack"]),
 };
 
+// The examples in www/examples/, run as their READMEs say (tests/smoke/examples.mjs): example-* rows.
+const examples = exampleStacks({
+  repo,
+  scope,
+  run,
+  start,
+  install,
+  chromium,
+  expectedAttempts,
+  installedVersion,
+});
+Object.assign(runtimes, examples.stacks);
+
 /**
  * A Next.js app with no next.config, built with `next build ...flags` and served by `next start`, then
  * served by `next dev ...flags`: a Server Component page, Node.js and edge route handlers, and a page
@@ -442,6 +481,7 @@ const checkNames = {
   cors: ["cors-chromium"],
   "next-turbopack": nextChecks("next-turbopack", ["page", "node", "edge", "memo"], ["page", "edge", "memo"]),
   "next-webpack": nextChecks("next-webpack", ["page", "node", "memo"], ["page", "memo"]),
+  ...examples.checkNames,
 };
 
 function query(server, path) {
