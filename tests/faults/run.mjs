@@ -14,12 +14,12 @@
 // (proof that failures are detected).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
-import { homedir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/emulator.mjs";
 import { disposeAll, freePort, Scope, stopEverythingOnExit, tail, waitForPort } from "../lib/processes.mjs";
 import { requireBuild, selectRuntimes } from "../lib/runner.mjs";
+import { openSession } from "../lib/webdriver.mjs";
 import { buildWorker, serveArgs } from "../lib/workerd.mjs";
 import { scenarios, WAIT_TOLERANCE_MS } from "./scenarios.js";
 
@@ -40,8 +40,6 @@ const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
   "--disable-background-networking",
 ];
-const GECKODRIVER = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin/geckodriver");
-const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
@@ -130,33 +128,14 @@ async function servePage(scope, params) {
 const PAGE_STATE =
   "return JSON.stringify({ results: window.__faultResults ?? null, error: window.__faultError ?? null })";
 
-/** Loads the page in a browser driven over W3C WebDriver (plain HTTP) and polls it for the results. */
-async function webdriver(scope, { what, cmd, args, capabilities }, params) {
+/** Loads the page in Firefox or WebKit, driven over WebDriver (tests/lib/webdriver.mjs), and polls it. */
+async function webdriver(scope, browser, params) {
   const url = await servePage(scope, params);
-  const port = await freePort();
-  const driver = scope.start(cmd, args(port));
-  await waitForPort(port, driver, what);
-  const call = async (method, path, body, signal = scope.signal) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      body: body && JSON.stringify(body),
-      signal,
-    });
-    const { value } = await res.json();
-    if (!res.ok) throw new Error(`WebDriver ${method} ${path}: ${value?.error}: ${value?.message}`);
-    return value;
-  };
-  const session = await call("POST", "/session", { capabilities: { alwaysMatch: capabilities } });
-  const id = session.sessionId;
-  scope.defer(() => call("DELETE", `/session/${id}`, undefined, AbortSignal.timeout(10_000)));
-  const { browserName, browserVersion } = session.capabilities;
-  await call("POST", `/session/${id}/url`, { url });
+  const session = await openSession(scope, browser);
+  await session.goto(url);
   for (;;) {
-    const state = JSON.parse(
-      await call("POST", `/session/${id}/execute/sync`, { script: PAGE_STATE, args: [] }),
-    );
-    if (state.results) return { results: state.results, detail: `${browserName} ${browserVersion}` };
+    const state = JSON.parse(await session.execute(PAGE_STATE));
+    if (state.results) return { results: state.results, detail: session.browser };
     if (state.error) throw new Error(state.error);
     await sleep(500);
   }
@@ -215,31 +194,8 @@ const runtimes = {
     return { results, detail: `Chromium ${browser.version()}` };
   },
 
-  firefox: (scope, params) =>
-    webdriver(
-      scope,
-      {
-        what: "geckodriver",
-        cmd: GECKODRIVER,
-        args: (port) => ["--host", "127.0.0.1", "--port", String(port)],
-        // The capabilities the wasm-bindgen browser tests use (Firefox ESR, headless).
-        capabilities: JSON.parse(readFileSync(join(repo, "tests/webdriver/firefox/webdriver.json"), "utf8")),
-      },
-      params,
-    ),
-
-  // MiniBrowser has no headless mode: WebKitWebDriver runs under Xvfb.
-  webkit: (scope, params) =>
-    webdriver(
-      scope,
-      {
-        what: "WebKitWebDriver",
-        cmd: "xvfb-run",
-        args: (port) => ["-a", "/usr/bin/WebKitWebDriver", `--port=${port}`],
-        capabilities: { "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } },
-      },
-      params,
-    ),
+  firefox: (scope, params) => webdriver(scope, "firefox", params),
+  webkit: (scope, params) => webdriver(scope, "webkit", params),
 };
 
 /** Runs one runtime against a fresh emulator within LIMIT_MS; always cleans up what it started. */
