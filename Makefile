@@ -90,8 +90,10 @@ test-js: build browsers
 test-js-node24: test-smoke
 	$(NODE24) --test $(JS_TESTS)
 
+## The terminal tour, then the demo storefront in the browser (www/demo/): prints its URL, Ctrl-C stops it.
 demo: build
 	node www/examples/node.mjs
+	node www/demo/serve.mjs
 
 ## Debian's Chromium, Firefox ESR and WebKitGTK with their WebDriver servers, and geckodriver.
 browsers:
