@@ -9,12 +9,13 @@ NPM_STAMP := node_modules/.package-lock.json
 EXAMPLE_CRATE := www/examples/rust/Cargo.toml
 EXAMPLE_TARGET := $(CURDIR)/target/example-rust
 
-.PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools pack test-examples
+.PHONY: test-smoke test-js-node24 bench test-faults fuzz test-fuzz fuzz-tools pack test-examples test-demo
 .PHONY: test test-core lint-rust lint-js build tools test-js demo browsers test-wasm test-wasm-node
 WASM_BROWSERS := chromium firefox webkit
 .PHONY: $(addprefix test-wasm-,$(WASM_BROWSERS))
 
-test: test-core test-wasm test-examples build lint-js test-js test-smoke test-js-node24 test-faults test-fuzz
+test: test-core test-wasm test-examples build lint-js test-js test-smoke test-js-node24 test-faults test-demo \
+	test-fuzz
 	@echo; echo "smoke matrix: the packed package in each stack"; cat .cache/smoke/matrix.txt
 
 ## The pure core on the host: formatting, lints, unit and property tests.
@@ -72,7 +73,7 @@ pack: build
 
 lint-js: $(NPM_STAMP)
 	node_modules/.bin/biome ci --colors=off pkg/src pkg/lib tests/js tests/types tests/emulator tests/smoke tests/faults tests/lib tests/workerd \
-		tests/crosscheck scripts www bench
+		tests/crosscheck tests/demo scripts www bench
 	for setup in $(TYPE_SETUPS); do echo "tsc -p tests/types/$$setup"; node_modules/.bin/tsc -p tests/types/$$setup; done
 
 ## The package's JavaScript API in Node, against a loopback server; the suites whose server is the
@@ -94,6 +95,11 @@ test-js-node24: test-smoke
 demo: build
 	node www/examples/node.mjs
 	node www/demo/serve.mjs
+
+## The demo storefront in Chromium, Firefox and WebKit against the emulator: its products, a 429 storm's
+## waits on the timeline with their source, a 422's field errors; screenshots in .cache/demo/ (about 15 s).
+test-demo: build browsers
+	node --test --test-reporter=spec tests/demo/demo.test.mjs
 
 ## Debian's Chromium, Firefox ESR and WebKitGTK with their WebDriver servers, and geckodriver.
 browsers:
