@@ -77,7 +77,7 @@ impl Default for GuardSettings {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Next {
     /// The request of `ticket` starts now, after waiting `waited_ms`, held last by `reason`
-    /// (`"concurrency"` or `"pacing"`; empty when it did not wait).
+    /// (`"concurrency"`, `"pacing"`, or `"queue"` behind others; empty when it did not wait).
     Start {
         /// Its ticket.
         ticket: u32,
@@ -274,7 +274,12 @@ impl StoreGuard {
         Next::Start {
             ticket: waiting.ticket,
             waited_ms,
-            reason: waiting.reason,
+            // Held by neither (it waited behind others in the queue): what the trace calls it too.
+            reason: if waited_ms > 0 && waiting.reason.is_empty() {
+                "queue"
+            } else {
+                waiting.reason
+            },
         }
     }
 

@@ -159,3 +159,24 @@ fn a_cancelled_request_leaves_the_queue_and_an_unknown_ticket_ends_nothing() {
     guard.failed(first, true, 5);
     assert_eq!(guard.next(5), Next::Idle);
 }
+
+#[test]
+fn a_request_that_waited_behind_others_says_queue() {
+    let mut guard = StoreGuard::new(GuardSettings {
+        concurrency: Some(1),
+        ..settings()
+    });
+    let first = guard.enqueue(None, 0);
+    started(guard.next(0));
+    guard.answered(first, 200, &RateLimitHint::default(), 5);
+    // Queued while the first was out, but asked about only after it ended: nothing held it itself.
+    let second = guard.enqueue(None, 2);
+    assert_eq!(
+        guard.next(7),
+        Next::Start {
+            ticket: second,
+            waited_ms: 5,
+            reason: "queue"
+        }
+    );
+}

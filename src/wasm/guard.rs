@@ -154,8 +154,8 @@ impl Guard {
         self.last_waited_ms
     }
 
-    /// After `next` started a ticket: what held it last, `"concurrency"` or `"pacing"`; empty when it
-    /// did not wait.
+    /// After `next` started a ticket: what held it last, `"concurrency"`, `"pacing"` or `"queue"`;
+    /// empty when it did not wait.
     #[wasm_bindgen(js_name = waitReason)]
     pub fn wait_reason(&self) -> String {
         String::from(self.last_reason)
