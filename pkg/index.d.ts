@@ -474,8 +474,16 @@ export interface ExtendableFetch extends CommerceFetch {
   stats(): Record<string, StoreStats>;
 }
 
-/** The retry history of a response returned after retries, or `undefined` when it needed none. */
-export function retryInfo(response: Response): RetryDetails | undefined;
+/**
+ * The retry history of a response returned after retries, or `undefined` when it needed none. A
+ * `createClient` call's result (the data of `get`, `post`, `graphql`…, a {@link PartialResult}, or
+ * `request()`'s `data`) has its response's history too, when it is an object or an array.
+ *
+ * @example
+ * const products = await client.get("/v3/catalog/products");
+ * retryInfo(products)?.attempts; // 2 after one retry; undefined when the first answer was the result
+ */
+export function retryInfo(response: Response | object): RetryDetails | undefined;
 
 /** Fields shared by commerce-fetch errors. */
 export interface CommerceFetchErrorFields {

@@ -113,9 +113,12 @@ function pathOf(response) {
   }
 }
 
-/** The retry history of a response returned after retries, or `undefined` if it needed none. */
+/**
+ * The retry history of a response returned after retries, or of what a client call returned from it
+ * (its data, a `PartialResult`); `undefined` if it needed none.
+ */
 export function retryInfo(response) {
-  return retryInfos.get(response);
+  return typeof response === "object" && response !== null ? retryInfos.get(response) : undefined;
 }
 
 /**

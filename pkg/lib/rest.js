@@ -301,6 +301,7 @@ export class Client {
     if (read.failure !== undefined) throw graphqlError(response, read, isObject ? parsed : null, text);
     const data = parsed.data ?? null;
     if (typeof data === "object" && data !== null) metas.set(data, meta);
+    keepRetryInfo(response, data);
     return data;
   }
 }
@@ -338,6 +339,15 @@ class Revalidation {
 }
 
 /**
+ * The retry history of `response`, when it needed retries, kept for `data` too (an object or array the
+ * client returns), so that `retryInfo(data)` gives it as `retryInfo(response)` would.
+ */
+function keepRetryInfo(response, data) {
+  const info = retryInfos.get(response);
+  if (info !== undefined && typeof data === "object" && data !== null) retryInfos.set(data, info);
+}
+
+/**
  * What a REST answer means: `{ status, data, meta, headers, text }`, or a thrown `ApiError`. The core
  * says which (src/rest.rs); the data is parsed here. `cachedText` is the body of the kept answer a 304
  * confirmed: it is read as that answer was (a 200).
@@ -353,6 +363,7 @@ async function answer(response, method, where, cachedText) {
     const data = v3 ? parsed.data : parsed === NOT_JSON ? text : parsed;
     const meta = v3 ? parsed.meta : undefined;
     if (meta !== undefined && typeof data === "object" && data !== null) metas.set(data, meta);
+    keepRetryInfo(response, data);
     return { status, data, meta, headers: response.headers, text };
   }
   const read = core.restAnswer(status, response.headers.get("content-type") ?? "", cutBody(text));
@@ -366,6 +377,7 @@ async function answer(response, method, where, cachedText) {
       counts: read.counts,
       meta: envelope ? parsed.meta : undefined,
     });
+    keepRetryInfo(response, result);
     return { status, data: result, meta: result.meta, headers: response.headers };
   }
   const error = apiError(response, text, `${method} ${where}`, read.problem);

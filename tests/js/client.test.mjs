@@ -11,6 +11,7 @@ import {
   isPartialResult,
   metaOf,
   PartialResult,
+  retryInfo,
 } from "../../pkg/dist/node.js";
 import {
   ACCESS_TOKEN,
@@ -62,6 +63,15 @@ test("a v3 list comes back as its data, with its meta beside it", async () => {
   assert.ok(Array.isArray(products));
   assert.equal(products.length, 3);
   assert.equal(typeof metaOf(products), "object");
+  assert.equal(retryInfo(products), undefined, "the first answer was the result");
+  assert.equal(retryInfo(3), undefined);
+  await control("faults", { path: `/stores/${STORE_HASH}/v3/catalog/brands`, steps: [{ status: 503 }] });
+  const brands = await client.get("/v3/catalog/brands");
+  assert.deepEqual(
+    retryInfo(brands)?.trace.map((entry) => entry.status),
+    [503, 200],
+    "a retried call's data carries its history",
+  );
   const short = await client.get("/catalog/products", { query: { limit: 2 } });
   assert.equal(short.length, 2, "a path without a version is a v3 path");
 });
@@ -219,7 +229,9 @@ test("GraphQL: customer-token errors have kinds of their own; a refused storefro
 test("GraphQL: a query is retried after a 503, a mutation is not", async () => {
   const busy = { method: "POST", path: "/graphql", steps: [{ status: 503 }] };
   await control("faults", busy);
-  assert.equal((await client.graphql(PRODUCTS)).site.products.edges.length, 2);
+  const read = await client.graphql(PRODUCTS);
+  assert.equal(read.site.products.edges.length, 2);
+  assert.equal(retryInfo(read)?.attempts, 2, "the data carries its response's retry history");
   await control("faults", busy);
   const mutation =
     "mutation add($input: AddCartLineItemsInput!) { cart { addCartLineItems(input: $input) { cart { entityId } } } }";
