@@ -79,11 +79,6 @@ export function whenReady(caller) {
   return Promise.reject(loadError === undefined ? notLoaded(caller) : loadFailed(loadError));
 }
 
-/** Whether calls can wait for the wasm: it is loaded, or an entry has begun loading it. */
-export function loadingOrReady() {
-  return ready || loading !== undefined;
-}
-
 export function isReady() {
   return ready;
 }

@@ -50,13 +50,10 @@ pub struct Guard {
     last_reason: &'static str,
 }
 
-/// A time from JavaScript (`Date.now()`), as the core's whole milliseconds.
+/// A time from JavaScript (`Date.now()`), as the core's whole milliseconds; `as` saturates, so a NaN or
+/// negative time reads as 0.
 fn ms(now: f64) -> u64 {
-    if now.is_nan() || now <= 0.0 {
-        0
-    } else {
-        now as u64
-    }
+    now as u64
 }
 
 #[wasm_bindgen]

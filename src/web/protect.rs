@@ -82,13 +82,9 @@ pub(super) fn stats_of(settings: GuardSettings) -> Vec<(String, GuardStats)> {
     out
 }
 
+/// The clock in whole milliseconds; `as` saturates, so a NaN or negative time reads as 0.
 fn now_ms() -> u64 {
-    let now = js_sys::Date::now();
-    if now.is_nan() || now <= 0.0 {
-        0
-    } else {
-        now as u64
-    }
+    js_sys::Date::now() as u64
 }
 
 /// Where a waiting request stands.
@@ -166,15 +162,15 @@ impl Future for Entering {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let ticket = self.ticket;
         let mut waiters = self.store.waiters.borrow_mut();
-        let Some(at) = waiters.iter().position(|waiter| waiter.ticket == ticket) else {
+        let Some(waiter) = waiters.iter_mut().find(|waiter| waiter.ticket == ticket) else {
             // Not reached: a waiter leaves only through this future.
             drop(waiters);
             self.done = true;
             return Poll::Ready(Err(0));
         };
-        let ready = match waiters[at].stand {
+        let ready = match waiter.stand {
             Stand::Waiting => {
-                waiters[at].waker = Some(cx.waker().clone());
+                waiter.waker = Some(cx.waker().clone());
                 return Poll::Pending;
             }
             Stand::Started { waited_ms, reason } => Ok((waited_ms, reason)),
@@ -201,9 +197,9 @@ impl Drop for Entering {
         let stand = {
             let mut waiters = self.store.waiters.borrow_mut();
             let stand = waiters
-                .iter()
-                .position(|waiter| waiter.ticket == ticket)
-                .map(|at| std::mem::replace(&mut waiters[at].stand, Stand::Waiting));
+                .iter_mut()
+                .find(|waiter| waiter.ticket == ticket)
+                .map(|waiter| std::mem::replace(&mut waiter.stand, Stand::Waiting));
             waiters.retain(|waiter| waiter.ticket != ticket);
             stand
         };
