@@ -29,6 +29,11 @@ lint-rust: tools
 	cargo clippy --all-targets --features web --quiet -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --features web
 	cargo clippy --target wasm32-unknown-unknown --lib --quiet -- -D warnings
+	# The package's two wasm files (scripts/build.sh), each in the target directory its build uses.
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features js-fetch \
+		--quiet -- -D warnings
+	CARGO_TARGET_DIR=target/extras cargo clippy --target wasm32-unknown-unknown --lib \
+		--no-default-features --features js-interpret,js-client,js-protect --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features std --quiet -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets --features web --quiet -- -D warnings
 	cargo fmt --check --manifest-path tests/crosscheck/Cargo.toml

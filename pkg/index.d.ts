@@ -46,8 +46,8 @@ export interface StatusInfo {
  * Describes an HTTP status. Every code BigCommerce documents has its own entry (plus 408, 502 and 504);
  * any other integer is described from its class.
  *
- * In a browser the package loads its wasm without blocking the page, so at start-up `await ready()`
- * before the first call (or call it after a request has completed).
+ * In a browser the package loads its wasm without blocking the page, and the part that holds these
+ * texts on first need, so `await ready()` before the first call.
  *
  * @throws TypeError when `status` is not an integer.
  * @throws Error when called in a browser before the wasm has arrived (see {@link ready}).
@@ -453,7 +453,11 @@ export type CommerceFetch = (input: FetchInput, init?: CommerceRequestInit) => P
  * it returns at once, its calls wait for the wasm, and an option only the wasm can check (a range, a
  * method or header name, a preset) is reported by each call rejecting with that `TypeError` instead of
  * by `createFetch` throwing it. Everywhere else, and in a browser once {@link ready} has resolved, it
- * throws at once.
+ * throws at once. Meanwhile a call that is a GET or HEAD of a URL with no headers and no body (and no
+ * `protect` in the options) sends its first attempt at once, so that it overlaps the wasm's download;
+ * the core decides on its answer when the wasm is there, its `timeout` counts from when it went, and
+ * with a bad option its answer is dropped and the call rejects with the `TypeError` all the same.
+ * Other calls are sent once the wasm is there.
  *
  * @throws TypeError naming the option, when an option is invalid.
  */
@@ -881,21 +885,35 @@ type WasmBytes = typeof globalThis extends { WebAssembly: { validate(bytes: infe
   : ArrayBuffer | ArrayBufferView;
 
 /**
- * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`. The default entry
- * points load it themselves; this is for hosts that load it their own way (`commerce-fetch/manual`).
+ * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`. The package has two
+ * wasm files: `commerce_fetch_bg.wasm`, all that `createFetch` needs, and
+ * `commerce_fetch_extras_bg.wasm`, which `interpret`, `createClient`, and `createFetch`'s `protect` and
+ * `throwHttpErrors` need as well; give both to use those (they load at once). The default entry points
+ * load them themselves; this is for hosts that load them their own way (`commerce-fetch/manual`).
  * Safe to call more than once.
  */
-export function init(moduleOrSource: WasmModule | WasmBytes | URL | string | Response): Promise<void>;
-
-/** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
-export function initSync(moduleOrBytes: WasmModule | WasmBytes): void;
+export function init(
+  moduleOrSource: WasmModule | WasmBytes | URL | string | Response,
+  extrasModuleOrSource?: WasmModule | WasmBytes | URL | string | Response,
+): Promise<void>;
 
 /**
- * Resolves once the package's wasm is loaded; rejects with an `Error` (its `cause` says why) when it
- * could not be. Node, Deno, Bun and Cloudflare Workers load it at import, so it resolves at once. In a
- * browser the entry starts fetching and compiling it (streaming) when it is imported and does not block
- * the page: `createFetch` and `createClient` may be used at once, and `interpret` once this resolves.
- * To start the download with the page itself, preload the file in the HTML:
+ * Loads the wasm synchronously from a `WebAssembly.Module` or its bytes: `commerce_fetch_bg.wasm`, and
+ * `commerce_fetch_extras_bg.wasm` when given (see `init`). Safe to call more than once.
+ */
+export function initSync(
+  moduleOrBytes: WasmModule | WasmBytes,
+  extrasModuleOrBytes?: WasmModule | WasmBytes,
+): void;
+
+/**
+ * Resolves once the package's wasm is loaded, both files; rejects with an `Error` (its `cause` says why)
+ * when it could not be. Node, Deno, Bun and Cloudflare Workers load it at import, so it resolves at once.
+ * In a browser the entry starts fetching and compiling `commerce_fetch_bg.wasm` (streaming) when it is
+ * imported and does not block the page; `commerce_fetch_extras_bg.wasm` follows on first need
+ * (`createClient`, `protect`, `throwHttpErrors`, or this call). `createFetch` and `createClient` may be
+ * used at once, and `interpret` once this resolves. To start the downloads with the page itself,
+ * preload the files in the HTML (the second only if the page uses what needs it):
  * `<link rel="preload" href="…/commerce_fetch_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
  * (with Vite, `import wasmUrl from "commerce-fetch/commerce_fetch_bg.wasm?url"` gives its URL).
  */

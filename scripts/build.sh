@@ -7,7 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=pkg/dist
-cargo rustc --quiet --release --target wasm32-unknown-unknown --lib --crate-type cdylib
+# Two wasm files from one crate, each a cdylib built alone (one feature set per target directory, so
+# the two builds never rebuild each other): `commerce_fetch` (feature js-fetch: createFetch's options,
+# decisions, histories and redirects), which every entry loads at import, and `commerce_fetch_extras`
+# (interpret()'s texts, createClient's body readers, protect), which a browser loads on first need.
+build_wasm() { # name features target-dir
+  CARGO_TARGET_DIR=$3 cargo rustc --quiet --release --target wasm32-unknown-unknown --lib \
+    --crate-type cdylib --no-default-features --features "$2"
+}
+build_wasm commerce_fetch js-fetch target
+build_wasm commerce_fetch_extras js-interpret,js-client,js-protect target/extras
 # The Rust API (cargo feature `web`, src/web/) must stay out of the npm wasm: none of its dependencies
 # may be in this build.
 if cargo tree --quiet --target wasm32-unknown-unknown -e normal --prefix none |
@@ -16,15 +25,18 @@ if cargo tree --quiet --target wasm32-unknown-unknown -e normal --prefix none |
   exit 1
 fi
 rm -rf "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name commerce_fetch \
-  target/wasm32-unknown-unknown/release/commerce_fetch.wasm
-node scripts/patch-loader.mjs "$out/commerce_fetch.js"
-# The features are those rustc enables by default for wasm32-unknown-unknown; wasm-opt must know them
-# because wasm-bindgen drops the section that lists them.
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-reference-types --enable-sign-ext --enable-multivalue \
-  "$out/commerce_fetch_bg.wasm" -o "$out/commerce_fetch_bg.wasm"
+bindgen() { # wasm out-name
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$2" "$1"
+  node scripts/patch-loader.mjs "$out/$2.js"
+  # The features are those rustc enables by default for wasm32-unknown-unknown; wasm-opt must know
+  # them because wasm-bindgen drops the section that lists them.
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+    --enable-reference-types --enable-sign-ext --enable-multivalue \
+    "$out/$2_bg.wasm" -o "$out/$2_bg.wasm"
+}
+bindgen target/wasm32-unknown-unknown/release/commerce_fetch.wasm commerce_fetch
+bindgen target/extras/wasm32-unknown-unknown/release/commerce_fetch.wasm commerce_fetch_extras
 # Not minified: stack traces from node_modules stay readable.
 bundle() { # entry outfile format
   node_modules/.bin/esbuild "$1" --bundle --format="$3" --platform=neutral --legal-comments=none \

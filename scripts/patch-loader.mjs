@@ -13,6 +13,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const file = process.argv[2];
 let source = readFileSync(file, "utf8");
+/** The wasm file the bindings are for: `commerce_fetch.js` is for `commerce_fetch_bg.wasm`. */
+const wasmName = `${file.replace(/^.*\//, "").replace(/\.js$/, "")}_bg.wasm`;
 
 function replaceOnce(find, replacement) {
   const count = source.split(find).length - 1;
@@ -31,7 +33,7 @@ replaceOnce("export { initSync, __wbg_init as default };", "");
 // 3. With no argument, init() fetched a URL built from import.meta.url, a pattern bundlers rewrite and
 //    that the CommonJS build cannot express. Every entry passes the wasm; a bare call is a usage error.
 replaceOnce(
-  "module_or_path = new URL('commerce_fetch_bg.wasm', import.meta.url);",
+  `module_or_path = new URL('${wasmName}', import.meta.url);`,
   'throw new TypeError("init: pass the wasm: a WebAssembly.Module, its bytes, a URL or a Response");',
 );
 // retire() below assigns to `wasm`.

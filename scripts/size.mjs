@@ -2,7 +2,12 @@
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const files = ["dist/commerce_fetch_bg.wasm", "dist/api.js", "src/browser.js"];
+const files = [
+  "dist/commerce_fetch_bg.wasm",
+  "dist/commerce_fetch_extras_bg.wasm",
+  "dist/api.js",
+  "src/browser.js",
+];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const total = { raw: 0, gzip: 0, brotli: 0 };
 const rows = files.map((name) => {
@@ -16,9 +21,9 @@ const rows = files.map((name) => {
   return [name, sizes];
 });
 rows.push(["total", total]);
-console.log("pkg/ download size        raw        gzip      brotli");
+console.log("pkg/ download size                    raw        gzip      brotli");
 for (const [name, s] of rows) {
   console.log(
-    `${name.padEnd(24)} ${kb(s.raw).padStart(9)} ${kb(s.gzip).padStart(11)} ${kb(s.brotli).padStart(11)}`,
+    `${name.padEnd(36)} ${kb(s.raw).padStart(9)} ${kb(s.gzip).padStart(11)} ${kb(s.brotli).padStart(11)}`,
   );
 }

@@ -25,14 +25,21 @@ export {
 } from "./errors.js";
 export { createClient, metaOf } from "./rest.js";
 
-/** Loads the wasm synchronously from a `WebAssembly.Module` or its bytes. Safe to call more than once. */
-export function initSync(moduleOrBytes) {
-  core.initSync(moduleOrBytes);
+/**
+ * Loads the wasm synchronously from a `WebAssembly.Module` or its bytes: `commerce_fetch_bg.wasm`, and
+ * `commerce_fetch_extras_bg.wasm` (interpret, createClient, protect) when given. Safe to call more than once.
+ */
+export function initSync(moduleOrBytes, extrasModuleOrBytes) {
+  core.initSync(moduleOrBytes, extrasModuleOrBytes);
 }
 
-/** Loads the wasm from a `WebAssembly.Module`, bytes, a URL or a `Response`. Safe to call more than once. */
-export async function init(moduleOrSource) {
-  await core.init(moduleOrSource);
+/**
+ * Loads the wasm from a `WebAssembly.Module`, bytes, a URL or a `Response`: `commerce_fetch_bg.wasm`,
+ * and `commerce_fetch_extras_bg.wasm` (interpret, createClient, protect) when given, both at once.
+ * Safe to call more than once.
+ */
+export async function init(moduleOrSource, extrasSource) {
+  await core.init(moduleOrSource, extrasSource);
 }
 
 /**
@@ -42,12 +49,12 @@ export async function init(moduleOrSource) {
  * this resolves.
  */
 export function ready() {
-  return core.whenReady("ready");
+  return core.whenReady("ready", true);
 }
 
 /** What an HTTP status means, from a BigCommerce API. */
 export function interpret(status) {
-  core.assertReady("interpret");
+  core.assertReady("interpret", false, true);
   if (!Number.isInteger(status)) {
     throw new TypeError(`interpret: status must be an integer, got ${describe(status)}`);
   }
@@ -61,7 +68,10 @@ export function interpret(status) {
 export function createFetch(options) {
   core.assertReady("createFetch", true);
   const read = readOptions(options);
-  let call = clientFetch(read);
+  // protect and the ApiError of throwHttpErrors use the extras module, which a browser loads now.
+  const extrasNeeded = read.protect !== undefined || read.throwHttpErrors === true;
+  if (extrasNeeded) core.assertReady("createFetch", true, true);
+  let call = clientFetch(read, "createFetch", extrasNeeded);
   if (read.headers !== undefined || read.baseUrl !== undefined)
     call = withDefaults(call, read.headers, read.baseUrl);
   if (read.throwHttpErrors === true) call = throwing(call);
@@ -134,6 +144,12 @@ export { CoreSharedPacer as _SharedPacer } from "./core.js";
 export function _inWorkers() {
   capInFlight(core.workerConnections());
 }
+
+/**
+ * Internal, for the browser entries (not in the types): where to load the extras module from (interpret,
+ * createClient, protect) on first need, so that a page that only uses createFetch never downloads it.
+ */
+export { extrasFrom as _extrasFrom } from "./core.js";
 /**
  * Internal, for the browser entry (not in the types): this runtime hides where redirects lead (a
  * manual redirect is an opaque response), so only requests that carry credentials are kept from

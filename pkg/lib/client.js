@@ -33,9 +33,14 @@ function sharesReads(fetch) {
 
 /**
  * A `fetch` with `policy`'s retries, sending through the caller's `fetch` or the global one; `protect`
- * (settings from options.js) guards each store it calls (guard.js).
+ * (settings from options.js) guards each store it calls (guard.js). `who` made it; `extrasNeeded`: its
+ * calls use the extras module (protect, or what reads answers), and wait for it.
  */
-export function clientFetch({ policy, fetch: fetchOption, onRetry, shouldRetry, protect, onEvent }) {
+export function clientFetch(
+  { policy, fetch: fetchOption, onRetry, shouldRetry, protect, onEvent },
+  who = "createFetch",
+  extrasNeeded = protect !== undefined,
+) {
   const shares = sharesReads(fetchOption);
   const client = {
     policy,
@@ -49,14 +54,19 @@ export function clientFetch({ policy, fetch: fetchOption, onRetry, shouldRetry, 
     // The first attempt's time limit is the same for every call; later ones depend on the time spent.
     firstBudget: undefined,
   };
-  if (!(policy instanceof PendingPolicy)) {
+  const pending = policy instanceof PendingPolicy;
+  if (!pending && !(extrasNeeded && !core.isReady(true))) {
     client.firstBudget = policy.attemptBudgetMs(0);
     return function commerceFetch(input, init) {
       return run(client, input, init);
     };
   }
-  // Made before the wasm arrived: each call waits for it (and for the core's check of the options).
-  let built = policy.built().then((made) => {
+  // Made before the wasm arrived (or before the extras a browser loads on first need): each call waits
+  // for it, and for the core's check of the options.
+  let built = Promise.all([
+    pending ? policy.built() : policy,
+    extrasNeeded ? core.whenReady(who, true) : undefined,
+  ]).then(([made]) => {
     client.policy = made;
     client.firstBudget = made.attemptBudgetMs(0);
     built = undefined;
@@ -64,26 +74,82 @@ export function clientFetch({ policy, fetch: fetchOption, onRetry, shouldRetry, 
   // The rejection of a bad option belongs to the calls; none may have come yet.
   built.catch(() => {});
   return function commerceFetch(input, init) {
-    return built === undefined ? run(client, input, init) : built.then(() => run(client, input, init));
+    if (built === undefined) return run(client, input, init);
+    const early = goFirst(client, input, init);
+    return built.then(
+      () => run(client, input, init, early),
+      (error) => {
+        early?.cancel();
+        throw error;
+      },
+    );
   };
 }
 
-async function run(client, input, init) {
-  const { policy } = client;
-  const request = new CallerRequest(input, init, policy);
+/**
+ * A call made before the wasm arrived: its request, read once now, and when it may (see
+ * `CallerRequest.mayGoFirst`), its first attempt, sent at once so that it overlaps the wasm's download.
+ * Its `sent` is settled on by the first `Attempt` once the core is there. `undefined` when the request
+ * cannot be read (the call then fails as it would have).
+ */
+function goFirst(client, input, init) {
+  let request;
+  try {
+    request = new CallerRequest(input, init, undefined);
+  } catch {
+    return undefined;
+  }
+  const early = { request, sent: undefined, controller: undefined, at: 0, cancel: () => {} };
+  if (client.protect !== undefined || !request.mayGoFirst() || client.sharesReads()) return early;
+  const controller = new AbortController();
   const caller = request.signal;
-  const started = Date.now();
+  const onAbort = () => controller.abort(caller.reason);
+  caller?.addEventListener("abort", onAbort, { once: true });
+  early.controller = controller;
+  early.at = Date.now();
+  early.sent = new Promise((resolve) =>
+    resolve(client.send(request.inputForAttempt(), request.initForAttempt(controller.signal))),
+  );
+  early.sent.catch(() => {});
+  /** Stops following the caller's signal: the attempt that takes the request over follows it. */
+  early.release = () => caller?.removeEventListener("abort", onAbort);
+  early.cancel = () => {
+    early.release();
+    controller.abort();
+    early.sent.then(discardBody, () => {});
+  };
+  return early;
+}
+
+async function run(client, input, init, early) {
+  const { policy } = client;
+  let request;
+  if (early === undefined) request = new CallerRequest(input, init, policy);
+  else {
+    request = early.request;
+    request.adopt(policy);
+  }
+  const caller = request.signal;
+  // A first attempt that went before the wasm arrived (see goFirst) counts from when it went.
+  let head = early?.sent === undefined ? undefined : early;
+  const started = head?.at ?? Date.now();
   let history; // made when the first attempt ends in something that may be retried
   // The first attempt's limit is known in advance, unless time went into reading the body first.
   let firstBudget = client.firstBudget;
   try {
-    if (caller?.aborted) throw abortReason(caller);
+    if (caller?.aborted) {
+      head?.cancel();
+      throw abortReason(caller);
+    }
     if (request.body === ONCE && policy.bufferBodyBytes > 0) {
       await request.buffer(policy.bufferBodyBytes, caller, firstBudget);
       firstBudget = policy.attemptBudgetMs(Date.now() - started);
     }
     // The first attempt may go without its signal, for the host to share it (its time limit still holds).
-    let shared = client.sharesReads() && core.sharesFirstAttempt(request.method, caller !== undefined);
+    let shared =
+      head === undefined &&
+      client.sharesReads() &&
+      core.sharesFirstAttempt(request.method, caller !== undefined);
     const guard = client.protect === undefined ? undefined : guardFor(client.protect, request.url);
     let retryCost = -1;
     for (;;) {
@@ -94,11 +160,13 @@ async function run(client, input, init) {
         turn = await guard.enter(request.method, request.url, caller, left, client.onEvent);
       }
       const waited = turn !== undefined && turn.waitedMs > 0;
-      const budget =
+      let budget =
         history === undefined && !waited ? firstBudget : policy.attemptBudgetMs(Date.now() - started);
+      if (head !== undefined && budget !== undefined) budget = Math.max(0, budget - (Date.now() - head.at));
       let attempt;
       try {
-        attempt = new Attempt(request, budget, shared);
+        attempt = new Attempt(request, budget, shared, head);
+        head = undefined;
       } catch (error) {
         // Nothing was sent (a used-up Request): the turn is given back.
         if (turn !== undefined) guard.failed(turn, true);
@@ -207,7 +275,8 @@ class Refusal {
  * follows.
  */
 class Attempt {
-  constructor(request, budget, shared) {
+  /** `early`: this first attempt already went, before the wasm arrived (see goFirst). */
+  constructor(request, budget, shared, early) {
     this.request = request;
     const caller = request.signal;
     this.caller = caller;
@@ -218,8 +287,13 @@ class Attempt {
     this.reject = undefined;
     /** Set once the attempt is over, or aborted: a response arriving later is discarded. */
     this.over = false;
+    /** The `fetch` already sent for this attempt. */
+    this.sent = early?.sent;
     let signal;
-    if (budget !== undefined || caller !== undefined) {
+    if (early !== undefined) {
+      this.controller = early.controller;
+      early.release();
+    } else if (budget !== undefined || caller !== undefined) {
       this.controller = new AbortController();
       signal = this.controller.signal;
     }
@@ -252,7 +326,9 @@ class Attempt {
     let input = this.input;
     let init = this.init;
     for (let followed = 0; ; followed += 1) {
-      const response = await this.settle(send(input, init));
+      const sent = followed === 0 && this.sent !== undefined ? this.sent : send(input, init);
+      this.sent = undefined;
+      const response = await this.settle(sent);
       if (!this.request.following) return response;
       const status = statusOf(response);
       if (status === 0 && textOf(response, "type") === "opaqueredirect") {

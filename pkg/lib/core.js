@@ -8,12 +8,128 @@
 // validated options on the new instance, and a call in the middle of its retries replays its history
 // there: the core is deterministic, so the replay reaches the same state.
 
-import { createBindings } from "../dist/commerce_fetch.js";
+import { createBindings as baseBindings } from "../dist/commerce_fetch.js";
+import { createBindings as extrasBindings } from "../dist/commerce_fetch_extras.js";
 
-let bindings = createBindings();
-let ready = false;
-/** Counts the instances made after a trap; objects of an older generation are rebuilt before use. */
-let generation = 0;
+/**
+ * One of the package's two wasm modules, each with bindings of its own: `base`, what createFetch needs
+ * (its options, decisions, histories, redirects), loaded by every entry at import; and `extras`
+ * (interpret()'s texts, createClient's body readers, protect), which browsers load on first need.
+ * Nothing made by one is passed to the other. Each counts its instances made after a trap (its
+ * `generation`): objects of an older generation are rebuilt before use.
+ */
+class Part {
+  constructor(create, file) {
+    this.create = create;
+    this.file = file;
+    this.bindings = create();
+    this.ready = false;
+    this.generation = 0;
+    /** The load started by `init()`, until it ends (or fails). */
+    this.loading = undefined;
+    /** Why the last `init()` failed, until one succeeds. */
+    this.loadError = undefined;
+    /** Where to load it from on first need (the browser entries), until a load starts. */
+    this.source = undefined;
+  }
+
+  /** Loads the wasm unless it is loaded; returns the instance's exports (bench/memory.mjs reads its memory). */
+  initSync(moduleOrBytes) {
+    const exports = this.bindings.initSync({ module: moduleOrBytes });
+    this.ready = true;
+    return exports;
+  }
+
+  async init(moduleOrSource) {
+    if (this.ready) return;
+    this.loading ??= this.bindings
+      .init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource })
+      .then(
+        () => {
+          this.ready = true;
+          this.loadError = undefined;
+        },
+        (error) => {
+          // A later init() may try again (the network came back).
+          this.loading = undefined;
+          this.loadError = error;
+          throw error;
+        },
+      );
+    await this.loading;
+  }
+
+  /** Starts loading from `source` if nothing loaded or is loading this part. */
+  start() {
+    if (this.ready || this.loading !== undefined || this.source === undefined) return;
+    this.init(this.source).catch(() => {});
+  }
+
+  /** Whether it is loaded or being loaded (or can be, on first need). */
+  coming() {
+    return (
+      this.ready || this.loading !== undefined || (this.source !== undefined && this.loadError === undefined)
+    );
+  }
+
+  whenReady(caller) {
+    this.start();
+    if (this.ready) return Promise.resolve();
+    if (this.loading !== undefined) return this.loading.catch((error) => Promise.reject(loadFailed(error)));
+    return Promise.reject(this.loadError === undefined ? this.notLoaded(caller) : loadFailed(this.loadError));
+  }
+
+  notLoaded(caller) {
+    if (this === extras && base.coming()) {
+      return new Error(
+        `commerce-fetch: ${caller}() needs the second WebAssembly module, ${this.file}, which was not ` +
+          "loaded; pass it to init() or initSync() as the second argument",
+      );
+    }
+    return new Error(
+      `commerce-fetch: ${caller}() was called before the WebAssembly module was loaded; ` +
+        "await init() (or call initSync()) first, or import the package's default entry, which loads it itself",
+    );
+  }
+
+  /**
+   * What to throw for `error`, raised by a call into this part's instance of generation `owner`. A trap
+   * retires that instance (when it is still the current one) and becomes an `Error` that says so.
+   */
+  rescue(error, owner) {
+    if (!(error instanceof WebAssembly.RuntimeError)) return error;
+    if (owner === this.generation) this.replace();
+    return new Error(
+      "commerce-fetch: the WebAssembly core failed during this call and has been replaced by a fresh " +
+        "instance; later calls are not affected",
+      { cause: error },
+    );
+  }
+
+  replace() {
+    const module = this.bindings.module();
+    // Objects of the old bindings may still be collected; their finalizers free into the old instance,
+    // which is told to do nothing from now on.
+    this.bindings.retire();
+    this.bindings = this.create();
+    this.generation += 1;
+    if (this === base) hintNames = undefined;
+    this.bindings.initSync({ module });
+  }
+
+  /** `bindings[name](...args)` on the current instance, with a trap rescued. */
+  call(name, ...args) {
+    const owner = this.generation;
+    try {
+      return this.bindings[name](...args);
+    } catch (error) {
+      throw this.rescue(error, owner);
+    }
+  }
+}
+
+const base = new Part(baseBindings, "commerce_fetch_bg.wasm");
+const extras = new Part(extrasBindings, "commerce_fetch_extras_bg.wasm");
 let hintNames;
 
 /** The longest string passed into the wasm for a name (a method, a preset, a header name). */
@@ -38,121 +154,76 @@ export function cut(text, max = MAX_NAME) {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-/** Loads the wasm unless it is loaded; returns the instance's exports (bench/memory.mjs reads its memory). */
-export function initSync(moduleOrBytes) {
-  const exports = bindings.initSync({ module: moduleOrBytes });
-  ready = true;
+/**
+ * Loads the base module, and the extras when given, unless loaded; returns the base instance's exports
+ * (bench/memory.mjs reads its memory).
+ */
+export function initSync(moduleOrBytes, extrasModuleOrBytes) {
+  const exports = base.initSync(moduleOrBytes);
+  if (extrasModuleOrBytes !== undefined) extras.initSync(extrasModuleOrBytes);
   return exports;
 }
 
-/** The wasm being loaded by `init()`, until it is (or fails). */
-let loading;
-/** Why the last `init()` failed, until one succeeds. */
-let loadError;
+/** Loads the base module, and the extras when given (both at once), unless loaded. */
+export async function init(moduleOrSource, extrasSource) {
+  await Promise.all([
+    base.init(moduleOrSource),
+    extrasSource === undefined ? undefined : extras.init(extrasSource),
+  ]);
+}
 
-export async function init(moduleOrSource) {
-  if (ready) return;
-  loading ??= bindings
-    .init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource })
-    .then(
-      () => {
-        ready = true;
-        loadError = undefined;
-      },
-      (error) => {
-        // A later init() may try again (the network came back).
-        loading = undefined;
-        loadError = error;
-        throw error;
-      },
-    );
-  await loading;
+/** Where the extras are loaded from on first need (the browser entries), without loading them yet. */
+export function extrasFrom(source) {
+  extras.source ??= source;
 }
 
 /**
- * Resolves once the wasm is loaded; rejects when it could not be, or when nothing is loading it
- * (`caller` names who asked).
+ * Resolves once the base module is loaded, and the extras too when `all`; rejects when one could not
+ * be, or when nothing is loading it (`caller` names who asked).
  */
-export function whenReady(caller) {
-  if (ready) return Promise.resolve();
-  if (loading !== undefined) return loading.catch((error) => Promise.reject(loadFailed(error)));
-  return Promise.reject(loadError === undefined ? notLoaded(caller) : loadFailed(loadError));
+export function whenReady(caller, all = false) {
+  const loaded = base.whenReady(caller);
+  return all ? Promise.all([loaded, extras.whenReady(caller)]).then(() => undefined) : loaded;
 }
 
-export function isReady() {
-  return ready;
+/** Whether the base module is loaded, and the extras too when `all`. */
+export function isReady(all = false) {
+  return base.ready && (!all || extras.ready);
 }
 
 function loadFailed(error) {
   return new Error("commerce-fetch: the WebAssembly module could not be loaded", { cause: error });
 }
 
-function notLoaded(caller) {
-  return new Error(
-    `commerce-fetch: ${caller}() was called before the WebAssembly module was loaded; ` +
-      "await init() (or call initSync()) first, or import the package's default entry, which loads it itself",
-  );
-}
-
 /**
- * Throws unless the wasm is loaded, or, when the caller can wait for it (`canWait`), being loaded.
- * In browsers `interpret()` cannot wait: `await ready()` before calling it at start-up.
+ * Throws unless the wasm is loaded (the extras too when `all`, whose load this starts in a browser),
+ * or, when the caller can wait for it (`canWait`), being loaded. In browsers `interpret()` cannot
+ * wait: `await ready()` before calling it at start-up.
  */
-export function assertReady(caller, canWait = false) {
-  if (ready || (canWait && loading !== undefined)) return;
-  if (loadError !== undefined && loading === undefined) throw loadFailed(loadError);
-  if (loading !== undefined) {
-    throw new Error(
-      `commerce-fetch: ${caller}() was called while the WebAssembly module is still loading; ` +
-        "await ready() first (createFetch and createClient need not: their calls wait for it)",
-    );
-  }
-  throw notLoaded(caller);
-}
-
-/**
- * What to throw for `error`, raised by a call into the instance of generation `owner`. A trap retires
- * that instance (when it is still the current one) and becomes an `Error` that says so.
- */
-function rescue(error, owner) {
-  if (!(error instanceof WebAssembly.RuntimeError)) return error;
-  if (owner === generation) replace();
-  return new Error(
-    "commerce-fetch: the WebAssembly core failed during this call and has been replaced by a fresh " +
-      "instance; later calls are not affected",
-    { cause: error },
-  );
-}
-
-function replace() {
-  const module = bindings.module();
-  // Objects of the old bindings may still be collected; their finalizers free into the old instance,
-  // which is told to do nothing from now on.
-  bindings.retire();
-  bindings = createBindings();
-  generation += 1;
-  hintNames = undefined;
-  bindings.initSync({ module });
-}
-
-/** `bindings[name](...args)` on the current instance, with a trap rescued. */
-function call(name, ...args) {
-  const owner = generation;
-  try {
-    return bindings[name](...args);
-  } catch (error) {
-    throw rescue(error, owner);
+export function assertReady(caller, canWait = false, all = false) {
+  const parts = all ? [base, extras] : [base];
+  for (const part of parts) part.start();
+  for (const part of parts) {
+    if (part.ready || (canWait && part.loading !== undefined)) continue;
+    if (part.loadError !== undefined && part.loading === undefined) throw loadFailed(part.loadError);
+    if (part.loading !== undefined) {
+      throw new Error(
+        `commerce-fetch: ${caller}() was called while the WebAssembly module is still loading; ` +
+          "await ready() first (createFetch and createClient need not: their calls wait for it)",
+      );
+    }
+    throw part.notLoaded(caller);
   }
 }
 
 export function interpret(status) {
-  return call("interpret", status);
+  return extras.call("interpret", status);
 }
 
 /** 0 when fetch's rejection means no response came (network), 1 an invalid request, 2 anything else. */
 export function fetchFailure(name, message, code, causeName, causeCode, causeMessage) {
   const cutMessage = (text) => cut(text, MAX_MESSAGE);
-  return call(
+  return base.call(
     "fetchFailure",
     cut(name),
     cutMessage(message),
@@ -165,7 +236,7 @@ export function fetchFailure(name, message, code, causeName, causeCode, causeMes
 
 /** Whether a request to `url` with the text `body` is a GraphQL read, safe to send again. */
 export function isGraphqlRead(url, body) {
-  return call("isGraphqlRead", url, body);
+  return base.call("isGraphqlRead", url, body);
 }
 
 /**
@@ -173,7 +244,7 @@ export function isGraphqlRead(url, body) {
  * of it (`MAX_SCANNED_BYTES`) to tell a message about a header, and keeps 1,000 bytes.
  */
 export function redact(text) {
-  return call("redact", cut(text, MAX_MESSAGE));
+  return base.call("redact", cut(text, MAX_MESSAGE));
 }
 
 /**
@@ -181,12 +252,12 @@ export function redact(text) {
  * fieldErrors, messages, retryAfterMs? }`. `body` is already cut to `maxBodyBytes()`.
  */
 export function problem(status, contentType, body) {
-  return call("problem", status, cut(contentType), body);
+  return extras.call("problem", status, cut(contentType), body);
 }
 
 /** What a REST answer with `status` is by its status: 0 nothing to read, 1 data, 2 read by restAnswer. */
 export function restKind(status) {
-  return call("restKind", status);
+  return extras.call("restKind", status);
 }
 
 /**
@@ -194,12 +265,12 @@ export function restKind(status) {
  * problem? }`. `body` is already cut to `maxBodyBytes()`.
  */
 export function restAnswer(status, contentType, body) {
-  return call("restAnswer", status, cut(contentType), body);
+  return extras.call("restAnswer", status, cut(contentType), body);
 }
 
 /** Whether a revalidating client keeps this answer to ask about it with `If-Modified-Since`. */
 export function keepsForRevalidation(status, lastModified, length) {
-  return call("keepsForRevalidation", status, cut(lastModified), length);
+  return extras.call("keepsForRevalidation", status, cut(lastModified), length);
 }
 
 /**
@@ -207,48 +278,48 @@ export function keepsForRevalidation(status, lastModified, length) {
  * code? }], complexity?, … }`. `isObject`: the whole body parsed as a JSON object.
  */
 export function graphqlErrors(status, body, isObject) {
-  return call("graphqlErrors", status, body, isObject);
+  return extras.call("graphqlErrors", status, body, isObject);
 }
 
 /** The query of a listing's next page (without `?`), or `undefined` when it is over. */
 export function nextPage(next, current, items) {
-  return call("nextPage", cut(next, MAX_MESSAGE), cut(current, MAX_MESSAGE), items);
+  return extras.call("nextPage", cut(next, MAX_MESSAGE), cut(current, MAX_MESSAGE), items);
 }
 
 /** What a poll of a job says (its JSON text): `{ state: 0 not yet, 1 completed, 2 failed, status, percent?, messages }`. */
 export function job(body) {
-  return call("job", body);
+  return extras.call("job", body);
 }
 
 /** The wait before the next poll of a job, or `undefined` when it would come after the deadline. */
 export function pollDelayMs(poll, elapsedMs, deadlineMs, random) {
-  return call("pollDelayMs", poll, elapsedMs, deadlineMs, random);
+  return extras.call("pollDelayMs", poll, elapsedMs, deadlineMs, random);
 }
 
 let maxBody;
 /** The longest body the core reads; a longer one is cut to this and reads as truncated. */
 export function maxBodyBytes() {
-  maxBody ??= call("maxBodyBytes");
+  maxBody ??= extras.call("maxBodyBytes");
   return maxBody;
 }
 
 /** Whether a call's first attempt goes out without its own signal, for a sharing host to share. */
 export function sharesFirstAttempt(method, callerSignal) {
-  return call("sharesFirstAttempt", cut(method), callerSignal);
+  return base.call("sharesFirstAttempt", cut(method), callerSignal);
 }
 
 export function isFollowedRedirect(status) {
-  return call("isFollowedRedirect", status);
+  return base.call("isFollowedRedirect", status);
 }
 
 /** `{ toGet, crossOrigin }` to follow a redirect, or `{ reason, message }` to refuse it. */
 export function redirectStep(status, method, followed, fromProtocol, toProtocol, sameOrigin, body) {
   const to = toProtocol === undefined ? undefined : cut(toProtocol);
-  return call("redirectStep", status, cut(method), followed, cut(fromProtocol), to, sameOrigin, body);
+  return base.call("redirectStep", status, cut(method), followed, cut(fromProtocol), to, sameOrigin, body);
 }
 
 export function hiddenRedirect(method) {
-  return call("hiddenRedirect", cut(method));
+  return base.call("hiddenRedirect", cut(method));
 }
 
 /**
@@ -257,7 +328,7 @@ export function hiddenRedirect(method) {
  * (empty). `headers` is a response's; a look-alike whose `get` throws counts as having none.
  */
 export function hintValues(headers) {
-  hintNames ??= call("hintHeaders");
+  hintNames ??= base.call("hintHeaders");
   let joined = "";
   for (let i = 0; i < hintNames.length; i += 1) {
     let value;
@@ -276,19 +347,25 @@ export function hintValues(headers) {
  * a fresh one after a trap. A subclass says how in `build()`.
  */
 class OnInstance {
+  /** `part`: the module it is made on. */
+  constructor(part) {
+    this.part = part;
+  }
+
   make() {
-    const owner = generation;
+    const part = this.part;
+    const owner = part.generation;
     try {
-      this.made = this.build();
+      this.made = this.build(part.bindings);
     } catch (error) {
-      throw rescue(error, owner);
+      throw part.rescue(error, owner);
     }
     this.generation = owner;
   }
 
   /** The object on the current instance. */
   current() {
-    if (this.generation !== generation) this.make();
+    if (this.generation !== this.part.generation) this.make();
     return this.made;
   }
 
@@ -298,24 +375,24 @@ class OnInstance {
     try {
       return made[question](...args);
     } catch (error) {
-      throw rescue(error, this.generation);
+      throw this.part.rescue(error, this.generation);
     }
   }
 }
 
 /** The key of the store `url` is for, or `undefined` (src/stores.rs). */
 export function storeKey(url) {
-  return call("storeKey", cut(url, MAX_MESSAGE));
+  return extras.call("storeKey", cut(url, MAX_MESSAGE));
 }
 
 /** The requests a Cloudflare Worker may have open at once (src/concurrency.rs). */
 export function workerConnections() {
-  return call("workerConnections");
+  return extras.call("workerConnections");
 }
 
 /** The built-in concurrency limit a request matches (an index), or -1 (src/concurrency.rs). */
 export function routeOf(method, url) {
-  return call("routeOf", cut(method), cut(url, MAX_MESSAGE));
+  return extras.call("routeOf", cut(method), cut(url, MAX_MESSAGE));
 }
 
 /**
@@ -324,13 +401,13 @@ export function routeOf(method, url) {
  */
 export class CoreGuard extends OnInstance {
   constructor(args) {
-    super();
+    super(extras);
     this.args = args;
     this.make();
     this.seen = this.made;
   }
 
-  build() {
+  build(bindings) {
     return new bindings.Guard(...this.args);
   }
 
@@ -351,11 +428,11 @@ export class CoreGuard extends OnInstance {
  */
 export class CoreSharedPacer extends OnInstance {
   constructor() {
-    super();
+    super(extras);
     this.make();
   }
 
-  build() {
+  build(bindings) {
     return new bindings.SharedPacer();
   }
 
@@ -384,13 +461,13 @@ export class CoreSharedPacer extends OnInstance {
 export class CorePolicy extends OnInstance {
   /** `args`: the options in the order the core's `Policy` takes them, already copied and checked. */
   constructor(args) {
-    super();
+    super(base);
     this.args = args;
     this.make();
     this.bufferBodyBytes = this.made.bufferBodyBytes();
   }
 
-  build() {
+  build(bindings) {
     return new bindings.Policy(...this.args);
   }
 
@@ -399,11 +476,11 @@ export class CorePolicy extends OnInstance {
    * first response with `status` (`asksCaller`: a `shouldRetry` is set).
    */
   decidesAfter(status, asksCaller) {
-    const policy = this.generation === generation ? this.made : this.current();
+    const policy = this.generation === base.generation ? this.made : this.current();
     try {
       return policy.decidesAfter(status, asksCaller);
     } catch (error) {
-      throw rescue(error, this.generation);
+      throw base.rescue(error, this.generation);
     }
   }
 
@@ -434,14 +511,14 @@ export class CorePolicy extends OnInstance {
  */
 export class CallHistory extends OnInstance {
   constructor(policy, method, idempotent, replayable, startedMs) {
-    super();
+    super(base);
     this.policy = policy;
     this.args = [cut(method), idempotent, replayable, startedMs];
     this.steps = [];
     this.make();
   }
 
-  build() {
+  build(bindings) {
     const attempts = new bindings.Attempts(this.policy.current(), ...this.args);
     for (const step of this.steps) apply(attempts, step);
     return attempts;
@@ -496,7 +573,7 @@ export class CallHistory extends OnInstance {
     try {
       return apply(attempts, step);
     } catch (error) {
-      throw rescue(error, this.generation);
+      throw base.rescue(error, this.generation);
     }
   }
 
@@ -514,7 +591,7 @@ export class CallHistory extends OnInstance {
 
   /** Frees the history; never throws, so it cannot hide the error a call ends with. */
   free() {
-    if (this.generation !== generation) return;
+    if (this.generation !== base.generation) return;
     try {
       this.made.free();
     } catch {}

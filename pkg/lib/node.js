@@ -1,12 +1,12 @@
 // The entry for Node, Deno and Bun, and for the server bundles made for them (Next.js with Turbopack or
 // webpack, esbuild, bun build). The build bundles it, with the wasm inlined as base64 text, into
 // pkg/dist/node.js (import) and pkg/dist/node.cjs (require): one module to load, no file to find at run
-// time, and no asset URL for a bundler to rewrite. The wasm compiles synchronously at load, which these
+// time, and no asset URL for a bundler to rewrite. Both wasm modules compile synchronously at load, which these
 // runtimes allow, so require() works as well as import.
 
-import { wasmBytes } from "../dist/wasm-inline.js";
+import { extrasBytes, wasmBytes } from "../dist/wasm-inline.js";
 import { initSync } from "./api.js";
 
-initSync(wasmBytes());
+initSync(wasmBytes(), extrasBytes());
 
 export * from "./api.js";

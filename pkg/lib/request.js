@@ -95,7 +95,40 @@ export class CallerRequest {
      * must not be sent on blindly).
      */
     this.following =
-      (redirect === undefined || redirect === "follow") && (!redirectsHidden || this.carriesCredentials());
+      redirect !== undefined && redirect !== "follow"
+        ? false
+        : !redirectsHidden ||
+          (policy === undefined
+            ? this.headerNames().length === 0
+              ? false
+              : undefined
+            : this.carriesCredentials());
+  }
+
+  /**
+   * Made before the core's check of the options (`policy` was undefined): takes the policy, and
+   * decides what could not be decided without it.
+   */
+  adopt(policy) {
+    this.policy = policy;
+    if (this.following === undefined) this.following = this.carriesCredentials();
+  }
+
+  /**
+   * Whether its first attempt may go before the core has checked the options (a browser still
+   * loading the wasm): a GET or HEAD of a URL with no body and no headers, whose redirects the
+   * browser follows itself. Nothing of it depends on the options, except its time limit, which holds
+   * from when it went; should an option be bad, its answer is dropped and the call rejects all the same.
+   */
+  mayGoFirst() {
+    return (
+      this.following === false &&
+      this.request === undefined &&
+      this.body === NO_BODY &&
+      (this.method === "GET" || this.method === "HEAD") &&
+      this.headerNames().length === 0 &&
+      this.signal?.aborted !== true
+    );
   }
 
   /** The input for one attempt: a fresh clone of a `Request` whose body would be used up. */

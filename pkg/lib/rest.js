@@ -42,7 +42,7 @@ export function metaOf(result) {
 
 /** A client for one store. Throws a `TypeError` naming any bad option. */
 export function createClient(options) {
-  core.assertReady("createClient", true);
+  core.assertReady("createClient", true, true);
   if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
     throw new TypeError(`createClient: options must be an object, got ${describe(options)}`);
   }
@@ -86,7 +86,7 @@ export function createClient(options) {
   return new Client({
     cache: own.cache === "revalidate" ? new Revalidation(entries) : undefined,
     options: { ...options },
-    send: clientFetch(read),
+    send: clientFetch(read, "createClient", true),
     protect: read.protect,
     baseUrl,
     storefrontUrl,

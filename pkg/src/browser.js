@@ -2,12 +2,15 @@
 // module is evaluated, without blocking the modules that import it: no top-level await. Calls of
 // createFetch and createClient wait for it; `await ready()` before calling interpret() at start-up.
 // Bundlers see the `new URL(…, import.meta.url)` pattern and ship the .wasm as an asset.
-import { _hideRedirects, init } from "../dist/api.js";
+import { _extrasFrom, _hideRedirects, init } from "../dist/api.js";
 
 // A browser answers a manual redirect with an opaque response: requests without credentials follow
 // redirects as fetch does, and those with credentials are not redirected (RedirectError).
 _hideRedirects();
 // A failure is reported by every call that needs the wasm (and by ready()), not here.
 init(new URL("../dist/commerce_fetch_bg.wasm", import.meta.url)).catch(() => {});
+// The second module (interpret, createClient, protect) is fetched on first need: a page that only uses
+// createFetch never downloads it.
+_extrasFrom(new URL("../dist/commerce_fetch_extras_bg.wasm", import.meta.url));
 
 export * from "../dist/api.js";

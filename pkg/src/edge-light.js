@@ -3,7 +3,8 @@
 
 import { initSync } from "../dist/api.js";
 import wasmModule from "../dist/commerce_fetch_bg.wasm?module";
+import extrasModule from "../dist/commerce_fetch_extras_bg.wasm?module";
 
-initSync(wasmModule);
+initSync(wasmModule, extrasModule);
 
 export * from "../dist/api.js";

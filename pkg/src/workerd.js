@@ -3,8 +3,9 @@
 
 import { _inWorkers, initSync } from "../dist/api.js";
 import wasmModule from "../dist/commerce_fetch_bg.wasm";
+import extrasModule from "../dist/commerce_fetch_extras_bg.wasm";
 
-initSync(wasmModule);
+initSync(wasmModule, extrasModule);
 _inWorkers();
 
 export * from "../dist/api.js";

@@ -7,30 +7,16 @@ use alloc::string::String;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::js::{lines, set};
+use super::js::{set, HintValues};
 use super::policy::Policy;
 use crate::decision::{Outcome, RetryDecision, Verdict};
-use crate::hints::{HeaderSource, RateLimitHint, HINT_HEADERS};
+use crate::hints::{RateLimitHint, HINT_HEADERS};
 use crate::history::{History, TraceEntry};
 
 /// The names of the headers `afterResponse` takes the values of, in its argument order.
 #[wasm_bindgen(js_name = hintHeaders)]
 pub fn hint_headers() -> Array {
     HINT_HEADERS.iter().map(|name| JsValue::from_str(name)).collect()
-}
-
-/// The values of [`HINT_HEADERS`], in their order, joined by line feeds (which no header value
-/// holds), as JavaScript read them from a response; an absent header is an empty line.
-pub(super) struct HintValues<'a>(pub(super) &'a str);
-
-impl HeaderSource for HintValues<'_> {
-    fn header(&self, name: &str) -> Option<String> {
-        let index = HINT_HEADERS
-            .iter()
-            .position(|known| known.eq_ignore_ascii_case(name))?;
-        let value = lines(self.0).nth(index)?;
-        (!value.is_empty()).then(|| String::from(value))
-    }
 }
 
 /// The attempts of one call and the decision after each (the core's [`History`]). JavaScript makes one

@@ -10,8 +10,8 @@ use alloc::string::String;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use super::attempts::HintValues;
 use super::js::set;
+use super::js::HintValues;
 use crate::breaker::BreakerState;
 use crate::concurrency::{route_of, WORKER_CONNECTIONS};
 use crate::guard::{BreakerKind, GuardSettings, Next, Pacing, StoreGuard};

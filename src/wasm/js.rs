@@ -1,7 +1,11 @@
 //! Small helpers for making JavaScript values without panicking.
 
+use alloc::string::String;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
+
+use crate::hints::{HeaderSource, HINT_HEADERS};
 
 /// Sets `object[key] = value` on a plain object this code created.
 pub fn set(object: &Object, key: &str, value: &JsValue) {
@@ -10,6 +14,7 @@ pub fn set(object: &Object, key: &str, value: &JsValue) {
 }
 
 /// A JavaScript `TypeError` with `message`.
+#[cfg(feature = "js-fetch")]
 pub fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
@@ -31,4 +36,18 @@ pub fn lines(joined: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
+}
+
+/// The values of [`HINT_HEADERS`], in their order, joined by line feeds (which no header value
+/// holds), as JavaScript read them from a response; an absent header is an empty line.
+pub struct HintValues<'a>(pub &'a str);
+
+impl HeaderSource for HintValues<'_> {
+    fn header(&self, name: &str) -> Option<String> {
+        let index = HINT_HEADERS
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(name))?;
+        let value = lines(self.0).nth(index)?;
+        (!value.is_empty()).then(|| String::from(value))
+    }
 }

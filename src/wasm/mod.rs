@@ -11,16 +11,20 @@
 //! (`pkg/lib/options.js`, `pkg/lib/client.js`), and calls back into JavaScript only to build plain
 //! objects of its own. `pkg/lib/core.js` replaces an instance that trapped all the same.
 
+#[cfg(feature = "js-fetch")]
 mod attempts;
 #[cfg(feature = "js-client")]
 mod bodies;
+#[cfg(feature = "js-fetch")]
 mod checks;
 #[cfg(feature = "js-protect")]
 mod guard;
 mod js;
 #[cfg(feature = "js-client")]
 mod pages;
+#[cfg(feature = "js-fetch")]
 mod policy;
+#[cfg(feature = "js-fetch")]
 mod redirects;
 #[cfg(not(feature = "std"))]
 mod runtime;
@@ -29,17 +33,21 @@ mod shared_pacer;
 #[cfg(feature = "js-interpret")]
 mod status;
 
+#[cfg(feature = "js-fetch")]
 pub use attempts::{hint_headers, Attempts};
 #[cfg(feature = "js-client")]
 pub use bodies::{
     graphql_errors, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer, rest_kind,
 };
+#[cfg(feature = "js-fetch")]
 pub use checks::{fetch_failure, is_graphql_read, redact};
 #[cfg(feature = "js-protect")]
 pub use guard::{route_of_js, store_key_js, Guard};
 #[cfg(feature = "js-client")]
 pub use pages::job;
+#[cfg(feature = "js-fetch")]
 pub use policy::Policy;
+#[cfg(feature = "js-fetch")]
 pub use redirects::{hidden_redirect, is_followed_redirect, redirect_step};
 #[cfg(feature = "js-protect")]
 pub use shared_pacer::SharedPacer;

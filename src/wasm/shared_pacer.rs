@@ -7,8 +7,8 @@ use alloc::string::String;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use super::attempts::HintValues;
 use super::js::set;
+use super::js::HintValues;
 use crate::hints::RateLimitHint;
 use crate::pacing::shared::{SharedPacing, Take};
 

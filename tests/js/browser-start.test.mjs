@@ -1,6 +1,7 @@
 // The browser entry does not block the page on the wasm: no top-level await anywhere in its module
 // graph (or in the /inline entry's), and a page that calls createFetch() before the wasm has arrived
-// gets a fetch at once whose first call waits for the wasm and is retried as usual. Runs the built
+// gets a fetch at once whose first call waits for the wasm and is retried as usual. A GET with no
+// headers goes at once, before the wasm arrives; a request with headers waits for it. Runs the built
 // package (pkg/src/browser.js, pkg/dist/) unbundled in headless Chromium, with the .wasm held back.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -30,11 +31,25 @@ const PAGE = `<!doctype html>
   const badLimit = createFetch({ retry: { limit: 101 } });
   out.createdAt = performance.now();
   ready().then(() => (out.readyAt = performance.now()));
+  const withHeader = retrying("/with-header", { headers: { "x-store": "a" } });
+  const badEarly = badLimit("/bad-early").then(
+    () => "resolved",
+    (error) => \`\${error.name}: \${error.message}\`,
+  );
+  // Its time limit holds from when it went: past it by the time the wasm arrives, it has timed out.
+  const hanging = createFetch({ timeout: 200, retry: { limit: 0 } })("/hang").then(
+    () => "resolved",
+    (error) => \`\${error.name} after \${Math.round(performance.now() - out.createdAt)} ms\`,
+  );
   const res = await retrying("/flaky");
   out.status = res.status;
   out.body = await res.text();
   out.attempts = retryInfo(res)?.attempts;
   out.respondedAt = performance.now();
+  out.withHeader = (await withHeader).status;
+  out.badEarly = await badEarly;
+  out.hanging = await hanging;
+  await ready();
   out.interpret = interpret(429).text;
   try {
     await badLimit("/flaky");
@@ -48,12 +63,17 @@ const PAGE = `<!doctype html>
 let server;
 let flakyCalls = 0;
 let wasmSentAt;
+/** When each path was first asked for. */
+const firstAsked = {};
 
 before(async () => {
   const types = { ".js": "text/javascript", ".wasm": "application/wasm" };
   server = await listen((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
+    firstAsked[path] ??= Date.now();
     if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    if (path === "/with-header" || path === "/bad-early") return res.writeHead(200).end("ok");
+    if (path === "/hang") return; // never answers; the page's timeout ends it
     if (path === "/flaky") {
       flakyCalls += 1;
       return flakyCalls % 2 === 1 ? res.writeHead(503).end("busy") : res.writeHead(200).end("ok");
@@ -67,7 +87,7 @@ before(async () => {
       return res.writeHead(404).end();
     }
     const send = () => {
-      if (extname(file) === ".wasm") wasmSentAt = Date.now();
+      if (extname(file) === ".wasm") wasmSentAt ??= Date.now();
       res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(body);
     };
     if (extname(file) === ".wasm") setTimeout(send, WASM_DELAY_MS);
@@ -123,6 +143,18 @@ test("a page calls createFetch() before the wasm arrives and gets a retried answ
     assert.equal(out.attempts, 2, "the 503 was retried");
     assert.equal(out.interpret, "Too Many Requests");
     assert.match(out.badLimit, /^TypeError: createFetch: option `retry\.limit` must be/);
+    // The GET with no headers went at once, overlapping the wasm's download; so did the one whose
+    // client has a bad option, whose call still rejects with the option's TypeError. The request
+    // with a header waited for the core.
+    assert.ok(firstAsked["/flaky"] < wasmSentAt, "the first GET went before the wasm was sent");
+    assert.ok(firstAsked["/bad-early"] < wasmSentAt);
+    assert.match(out.badEarly, /^TypeError: createFetch: option `retry\.limit` must be/);
+    assert.ok(firstAsked["/with-header"] >= wasmSentAt, "the request with a header waited for the wasm");
+    assert.equal(out.withHeader, 200);
+    assert.ok(firstAsked["/hang"] < wasmSentAt);
+    assert.match(out.hanging, /^TimeoutError after \d+ ms$/);
+    const after = Number(out.hanging.match(/\d+/)[0]);
+    assert.ok(after >= WASM_DELAY_MS / 2 && after < WASM_DELAY_MS + 1500, out.hanging);
   } finally {
     await browser.close();
   }

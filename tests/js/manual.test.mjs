@@ -8,6 +8,7 @@ import * as manual from "../../pkg/src/manual.js";
 
 const require = createRequire(import.meta.url);
 const wasm = readFileSync(new URL("../../pkg/dist/commerce_fetch_bg.wasm", import.meta.url));
+const extras = readFileSync(new URL("../../pkg/dist/commerce_fetch_extras_bg.wasm", import.meta.url));
 
 test("before the wasm is loaded, calls say what to do, and init() without the wasm is a TypeError", async () => {
   assert.throws(() => manual.interpret(429), /await init\(\) \(or call initSync\(\)\) first/);
@@ -17,7 +18,18 @@ test("before the wasm is loaded, calls say what to do, and init() without the wa
     return true;
   });
   await manual.init(wasm);
+  // createFetch needs only the first file; interpret, createClient and protect say what else to load.
+  assert.equal(typeof manual.createFetch(), "function");
+  assert.throws(
+    () => manual.interpret(429),
+    /needs the second WebAssembly module, commerce_fetch_extras_bg\.wasm/,
+  );
+  assert.throws(() => manual.createClient({ storeHash: "abc" }), /pass it to init\(\) or initSync\(\)/);
+  assert.throws(() => manual.createFetch({ protect: true }), /commerce_fetch_extras_bg\.wasm/);
+  await assert.rejects(manual.ready(), /commerce_fetch_extras_bg\.wasm/);
+  await manual.init(wasm, extras);
   assert.equal(manual.interpret(429).text, "Too Many Requests");
+  await manual.ready();
 });
 
 test("require() gives the same API from the CommonJS builds", () => {
@@ -28,6 +40,6 @@ test("require() gives the same API from the CommonJS builds", () => {
   assert.equal(typeof loaded.createFetch(), "function");
   const bare = require("../../pkg/dist/api.cjs");
   assert.throws(() => bare.interpret(429), /first/);
-  bare.initSync(wasm);
+  bare.initSync(wasm, extras);
   assert.equal(bare.interpret(404).text, "Not Found");
 });

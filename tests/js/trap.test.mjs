@@ -11,9 +11,12 @@ import { createFetch, initSync, interpret, retryInfo } from "../../pkg/src/manua
 
 const TRAP_STATUS = 999;
 
-/** The package's wasm, with `policy_decidesAfter(ptr, status, asksCaller)` trapping when status is 999. */
-function wasmThatTraps() {
-  const bytes = readFileSync(new URL("../../pkg/dist/commerce_fetch_bg.wasm", import.meta.url));
+/**
+ * One of the package's wasm files, with its export `name` trapping when its argument `index` (of
+ * `type`, binaryen's i32 or f64) is 999.
+ */
+function wasmThatTraps(file, name, index, type) {
+  const bytes = readFileSync(new URL(`../../pkg/dist/${file}`, import.meta.url));
   const module = binaryen.readBinary(bytes);
   // The features scripts/build.sh gives wasm-opt (what rustc enables for wasm32-unknown-unknown); binaryen
   // counts the bulk-memory and call_indirect encodings as features of their own.
@@ -28,22 +31,27 @@ function wasmThatTraps() {
       F.SignExt |
       F.Multivalue,
   );
-  const name = binaryen.getExportInfo(module.getExport("policy_decidesAfter")).value;
-  const info = binaryen.getFunctionInfo(module.getFunction(name));
-  const trap = module.if(
-    module.i32.eq(module.local.get(1, binaryen.i32), module.i32.const(TRAP_STATUS)),
-    module.unreachable(),
-  );
+  const inner = binaryen.getExportInfo(module.getExport(name)).value;
+  const info = binaryen.getFunctionInfo(module.getFunction(inner));
+  const is999 =
+    type === binaryen.f64
+      ? module.f64.eq(module.local.get(index, type), module.f64.const(TRAP_STATUS))
+      : module.i32.eq(module.local.get(index, type), module.i32.const(TRAP_STATUS));
+  const trap = module.if(is999, module.unreachable());
   const body = module.block(null, [trap, info.body], info.results);
-  module.removeFunction(name);
-  module.addFunction(name, info.params, info.results, info.vars, body);
+  module.removeFunction(inner);
+  module.addFunction(inner, info.params, info.results, info.vars, body);
   assert.ok(module.validate(), "the rewritten wasm is valid");
   const out = module.emitBinary();
   module.dispose();
   return out;
 }
 
-initSync(wasmThatTraps());
+// policy_decidesAfter(ptr, status, asksCaller) in the base module, and interpret(status) in the extras.
+initSync(
+  wasmThatTraps("commerce_fetch_bg.wasm", "policy_decidesAfter", 1, binaryen.i32),
+  wasmThatTraps("commerce_fetch_extras_bg.wasm", "interpret", 0, binaryen.f64),
+);
 
 const quick = { backoff: { baseMs: 20, maxMs: 20, jitter: "none" } };
 
@@ -82,6 +90,19 @@ test("a trap fails only its own call; the instance is replaced and every other c
   assert.equal((await again("https://example.invalid/c")).status, 204);
   assert.equal((await createFetch({ fetch: scripted(200) })("https://example.invalid/d")).status, 200);
   assert.equal(interpret(429).text, "Too Many Requests");
+});
+
+test("a trap in the extras module replaces that module alone", async () => {
+  const client = createFetch({ fetch: scripted(503, 200), retry: quick });
+  const inFlight = client("https://example.invalid/e");
+  assert.throws(
+    () => interpret(TRAP_STATUS),
+    (error) => /has been replaced/.test(error.message) && error.cause instanceof WebAssembly.RuntimeError,
+  );
+  assert.equal(interpret(404).text, "Not Found");
+  // The base module's call in the middle of its retries went on where it was.
+  const res = await inFlight;
+  assert.equal(retryInfo(res).attempts, 2);
 });
 
 test("many traps in a row never leave the package broken", async () => {

@@ -81,6 +81,9 @@ function parseResult(output) {
 const npmInstall = (dir, args) => npmInstallIn(scope, dir, args);
 
 let packedWasmHash; // set once the package is packed
+const WASM_FILES = ["dist/commerce_fetch_bg.wasm", "dist/commerce_fetch_extras_bg.wasm"];
+/** One hash of both wasm files of the package in `dir`. */
+const wasmHash = (dir) => sha256(Buffer.concat(WASM_FILES.map((f) => readFileSync(join(dir, f)))));
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 
 /** What a user's copy of a project leaves out: installs, build output and local settings. */
@@ -128,7 +131,7 @@ async function install(name, sources, tarball, { devDependencies, npmArgs = [] }
   }
   await npmInstall(dir, [tarball, ...npmArgs]);
   const installed = join(dir, "node_modules/commerce-fetch/dist/commerce_fetch_bg.wasm");
-  if (sha256(readFileSync(installed)) !== packedWasmHash) {
+  if (wasmHash(join(dir, "node_modules/commerce-fetch")) !== packedWasmHash) {
     throw new Error(`${installed} is not the wasm in the tarball: npm kept a stale copy`);
   }
   return { dir, hash: hash.digest("hex") };
@@ -333,7 +336,8 @@ const runtimes = {
     rmSync(join(dir, "dist"), { recursive: true, force: true });
     await run(join(dir, "node_modules/.bin/vite"), ["build"], { cwd: dir });
     const wasm = readdirSync(join(dir, "dist/assets")).filter((f) => f.endsWith(".wasm"));
-    if (wasm.length !== 1) throw new Error(`vite build emitted ${wasm.length} .wasm assets, expected 1`);
+    // commerce_fetch_bg.wasm, and the extras the page loads on first need.
+    if (wasm.length !== 2) throw new Error(`vite build emitted ${wasm.length} .wasm assets, expected 2`);
     const port = await freePort();
     const preview = start(
       join(dir, "node_modules/.bin/vite"),
@@ -536,8 +540,8 @@ async function main() {
   );
   const tarball = join(tmp, packed[0].filename);
   // What each install must contain: the tarball's wasm (pkg/dist may be rebuilt while this runs).
-  await run("tar", ["-xzf", tarball, "-C", tmp, "package/dist/commerce_fetch_bg.wasm"]);
-  packedWasmHash = sha256(readFileSync(join(tmp, "package/dist/commerce_fetch_bg.wasm")));
+  await run("tar", ["-xzf", tarball, "-C", tmp, ...WASM_FILES.map((f) => `package/${f}`)]);
+  packedWasmHash = wasmHash(join(tmp, "package"));
   console.log(`smoke: packed ${packed[0].filename} (${packed[0].entryCount} files, ${packed[0].size} bytes)`);
 
   const server = await startServer();
