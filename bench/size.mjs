@@ -1,9 +1,10 @@
 // Package size as a user's bundler ships it: a one-line entry importing each library, bundled by
-// esbuild (--bundle --minify --format=esm --platform=browser), then gzip -9 and brotli q11 with
-// node:zlib. commerce-fetch's bundle loads its .wasm with a separate request, so the .wasm file (as
-// published, compressed on its own) is added to its total.
+// esbuild (--bundle --splitting --minify --format=esm --platform=browser), then gzip -9 and brotli q11 with
+// node:zlib. commerce-fetch's bundle loads its .wasm with a separate request, so the .wasm files it
+// fetches (as published, each compressed on its own) are added to its total: commerce_fetch_bg.wasm for
+// createFetch, and commerce_fetch_extras_bg.wasm too for createClient, which a page fetches on first need.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { repo } from "./lib.mjs";
@@ -12,8 +13,14 @@ const outDir = join(repo, ".cache/bench/size");
 
 const entries = {
   "commerce-fetch": 'export { createFetch } from "commerce-fetch";\n',
+  "commerce-fetch createClient": 'export { createClient } from "commerce-fetch";\n',
   ky: 'export { default } from "ky";\n',
   ofetch: 'export { ofetch } from "ofetch";\n',
+};
+/** The .wasm files each commerce-fetch entry's page fetches. */
+const WASM_FETCHED = {
+  "commerce-fetch": ["commerce_fetch_bg.wasm"],
+  "commerce-fetch createClient": ["commerce_fetch_bg.wasm", "commerce_fetch_extras_bg.wasm"],
 };
 
 const sizes = (bytes) => ({
@@ -29,15 +36,20 @@ export async function packageSizes() {
   for (const [name, source] of Object.entries(entries)) {
     const entry = join(outDir, `${name}.entry.js`);
     writeFileSync(entry, source);
-    const outfile = join(outDir, `${name}.bundle.js`);
-    await esbuild.build({
+    const outdir = join(outDir, name);
+    rmSync(outdir, { recursive: true, force: true });
+    // With code splitting, as Vite (Rollup) ships every build: a dynamic import becomes a chunk
+    // fetched when it runs.
+    const { metafile } = await esbuild.build({
       entryPoints: [entry],
-      outfile,
+      outdir,
       bundle: true,
+      splitting: true,
       minify: true,
       format: "esm",
       platform: "browser",
       logLevel: "error",
+      metafile: true,
       nodePaths: [join(repo, "node_modules")],
       plugins: [
         {
@@ -51,12 +63,15 @@ export async function packageSizes() {
         },
       ],
     });
-    const js = sizes(readFileSync(outfile));
-    const row = { js };
-    if (name === "commerce-fetch") {
-      const wasm = sizes(readFileSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm")));
-      row.wasm = wasm;
-      row.total = { raw: js.raw + wasm.raw, gzip: js.gzip + wasm.gzip, brotli: js.brotli + wasm.brotli };
+    const files = WASM_FETCHED[name];
+    // What the page loads: the entry's chunk and those it imports statically; and for createClient,
+    // which needs the extras, the chunks it imports on first need too.
+    const loaded = loadedChunks(metafile, files?.length === 2);
+    const js = sum(loaded.map((file) => sizes(readFileSync(join(repo, file)))));
+    const row = { js, chunks: loaded.length };
+    if (files !== undefined) {
+      row.wasm = sum(files.map((file) => sizes(readFileSync(join(repo, "pkg/dist", file)))));
+      row.total = sum([js, row.wasm]);
     } else {
       row.total = js;
     }
@@ -65,12 +80,43 @@ export async function packageSizes() {
   return result;
 }
 
-/** The wasm's exports by cargo feature (Cargo.toml): the package ships them all in one file. */
+function sum(list) {
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  for (const one of list) for (const key of Object.keys(total)) total[key] += one[key];
+  return total;
+}
+
+/**
+ * The output files (paths relative to the repository, as esbuild's metafile names them) a page loads
+ * from the entry: those imported statically, and the dynamic ones too when `dynamic`.
+ */
+function loadedChunks(metafile, dynamic) {
+  const entry = Object.keys(metafile.outputs).find(
+    (file) => metafile.outputs[file].entryPoint !== undefined && file.endsWith(".js"),
+  );
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { path, kind } of metafile.outputs[file].imports) {
+      if (kind === "import-statement" || (dynamic && kind === "dynamic-import")) visit(path);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+/**
+ * The wasm's exports by cargo feature (Cargo.toml), all in one file, as they would be without the
+ * split; then the second file as the package ships it.
+ */
+const EXTRAS = ["js-interpret", "js-client", "js-protect"];
 const WASM_FEATURES = [
-  ["createFetch alone", []],
-  ["+ interpret()", ["js-interpret"]],
-  ["+ createClient's readers", ["js-interpret", "js-client"]],
-  ["+ protect (all: the package)", ["js-interpret", "js-client", "js-protect"]],
+  ["createFetch alone (commerce_fetch_bg.wasm, as shipped)", ["js-fetch"]],
+  ["+ interpret()", ["js-fetch", "js-interpret"]],
+  ["+ createClient's readers", ["js-fetch", "js-interpret", "js-client"]],
+  ["+ protect (all in one file)", ["js-fetch", ...EXTRAS]],
+  ["commerce_fetch_extras_bg.wasm, as shipped (interpret, readers, protect)", EXTRAS],
 ];
 
 /**

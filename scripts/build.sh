@@ -43,7 +43,7 @@ bundle() { # entry outfile format
     --log-level=warning --outfile="$2"
 }
 bundle pkg/lib/api.js "$out/api.js" esm
-bundle pkg/lib/api.js "$out/api.cjs" cjs # require("commerce-fetch/manual")
+bundle pkg/lib/manual.js "$out/api.cjs" cjs # require("commerce-fetch/manual")
 # The entries with the wasm inlined (see pkg/lib/node.js and pkg/lib/inline.js); the text itself is an
 # intermediate file, not shipped.
 node scripts/inline-wasm.mjs

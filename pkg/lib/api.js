@@ -142,14 +142,17 @@ export { CoreSharedPacer as _SharedPacer } from "./core.js";
  * a Worker's simultaneous connections unless the caller sets `concurrency`.
  */
 export function _inWorkers() {
-  capInFlight(core.workerConnections());
+  // Asked when a protect setting is first read, so that the extras module is not needed before then.
+  capInFlight(() => core.workerConnections());
 }
 
 /**
- * Internal, for the browser entries (not in the types): where to load the extras module from (interpret,
- * createClient, protect) on first need, so that a page that only uses createFetch never downloads it.
+ * Internal, for the entries (not in the types): the extras module's bindings, and where to load it from
+ * (interpret, createClient, protect) on first need, so that a page that only uses createFetch never
+ * downloads it.
  */
-export { extrasFrom as _extrasFrom } from "./core.js";
+export { extrasBindings as _extrasBindings, extrasFrom as _extrasFrom } from "./core.js";
+
 /**
  * Internal, for the browser entry (not in the types): this runtime hides where redirects lead (a
  * manual redirect is an opaque response), so only requests that carry credentials are kept from

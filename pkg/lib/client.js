@@ -191,6 +191,7 @@ async function run(client, input, init, early) {
       if (outcome instanceof Failure) {
         if (turn !== undefined) guard.failed(turn, false);
         attempt.unlink();
+        if (history === undefined) await readyToDecide(policy, request);
         history ??= startHistory(policy, request, started);
         if (turn?.waitedMs > 0) history.waited(turn.waitedMs, turn.reason);
         wait = history.afterFailure(outcome.timedOut, Date.now(), Math.random());
@@ -206,6 +207,7 @@ async function run(client, input, init, early) {
           if (guard !== undefined && status < 400) guard.succeeded(retryCost);
           return outcome;
         }
+        if (history === undefined) await readyToDecide(policy, request);
         history ??= startHistory(policy, request, started);
         if (turn?.waitedMs > 0) history.waited(turn.waitedMs, turn.reason);
         const hints = core.hintValues(outcome.headers);
@@ -404,6 +406,16 @@ class Attempt {
 // One handler for every attempt timer: `setTimeout` passes it the attempt.
 function expire(attempt) {
   attempt.abort();
+}
+
+/**
+ * Loads the extras module first where the core needs it to decide (a browser loads it on first need):
+ * when the request may be a GraphQL read of a method the policy does not retry. Should it fail to
+ * load, the request counts as not a read.
+ */
+async function readyToDecide(policy, request) {
+  if (core.isReady(true) || policy.retriesMethod(request.method) || !request.mayBeGraphqlRead()) return;
+  await core.whenReady("createFetch", true).catch(() => {});
 }
 
 function startHistory(policy, request, started) {

@@ -9,32 +9,55 @@
 // there: the core is deterministic, so the replay reaches the same state.
 
 import { createBindings as baseBindings } from "../dist/commerce_fetch.js";
-import { createBindings as extrasBindings } from "../dist/commerce_fetch_extras.js";
 
 /**
  * One of the package's two wasm modules, each with bindings of its own: `base`, what createFetch needs
  * (its options, decisions, histories, redirects), loaded by every entry at import; and `extras`
  * (interpret()'s texts, createClient's body readers, protect), which browsers load on first need.
  * Nothing made by one is passed to the other. Each counts its instances made after a trap (its
- * `generation`): objects of an older generation are rebuilt before use.
+ * `generation`): objects of an older generation are rebuilt before use. The extras' bindings
+ * (wasm-bindgen's JavaScript for them) are given by the entry: imported with it where it loads the
+ * extras at once or synchronously, and in a browser fetched with the .wasm on first need.
  */
 class Part {
   constructor(create, file) {
     this.create = create;
     this.file = file;
-    this.bindings = create();
+    this.bindings = create?.();
+    /** Imports the bindings, when the entry gave them as a module to import on first need. */
+    this.importBindings = undefined;
     this.ready = false;
     this.generation = 0;
     /** The load started by `init()`, until it ends (or fails). */
     this.loading = undefined;
     /** Why the last `init()` failed, until one succeeds. */
     this.loadError = undefined;
-    /** Where to load it from on first need (the browser entries), until a load starts. */
+    /**
+     * Where to load it from on first need, until a load starts: a source, or a function that gives one
+     * (bytes decoded only when needed).
+     */
     this.source = undefined;
+    /** Whether the load on first need may be synchronous (Node, Deno, Bun, Workers: not a browser). */
+    this.sync = false;
+  }
+
+  /** Takes the bindings' factory, unless it has one. */
+  useBindings(create) {
+    if (this.create !== undefined) return;
+    this.create = create;
+    this.bindings = create();
+  }
+
+  /** Resolves once the part has its bindings (imported now, if the entry said so). */
+  async withBindings() {
+    if (this.bindings !== undefined) return;
+    if (this.importBindings === undefined) throw new Error(`commerce-fetch: no bindings for ${this.file}`);
+    this.useBindings((await this.importBindings()).createBindings);
   }
 
   /** Loads the wasm unless it is loaded; returns the instance's exports (bench/memory.mjs reads its memory). */
   initSync(moduleOrBytes) {
+    if (this.bindings === undefined) throw new Error(`commerce-fetch: no bindings for ${this.file}`);
     const exports = this.bindings.initSync({ module: moduleOrBytes });
     this.ready = true;
     return exports;
@@ -42,8 +65,10 @@ class Part {
 
   async init(moduleOrSource) {
     if (this.ready) return;
-    this.loading ??= this.bindings
-      .init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource })
+    this.loading ??= this.withBindings()
+      .then(() =>
+        this.bindings.init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource }),
+      )
       .then(
         () => {
           this.ready = true;
@@ -59,10 +84,34 @@ class Part {
     await this.loading;
   }
 
-  /** Starts loading from `source` if nothing loaded or is loading this part. */
+  /**
+   * Starts loading from `source` if nothing loaded or is loading this part: synchronously, where that
+   * is allowed, so that it is ready on return (a failure is kept for the caller to report).
+   */
   start() {
     if (this.ready || this.loading !== undefined || this.source === undefined) return;
-    this.init(this.source).catch(() => {});
+    // A synchronous load that failed would fail again; a browser's may try again (the network came back).
+    if (this.sync && this.loadError !== undefined) return;
+    const source = typeof this.source === "function" ? this.source() : this.source;
+    if (!this.sync) {
+      this.init(source).catch(() => {});
+      return;
+    }
+    try {
+      this.initSync(source);
+    } catch (error) {
+      this.loadError = error;
+    }
+  }
+
+  /** Loads it now where that may be synchronous; else throws unless it is loaded (a usage error). */
+  need(caller) {
+    if (this.ready) return;
+    this.start();
+    if (this.ready) return;
+    if (this.loadError !== undefined && this.loading === undefined) throw loadFailed(this.loadError);
+    if (this.loading !== undefined) throw stillLoading(caller);
+    throw this.notLoaded(caller);
   }
 
   /** Whether it is loaded or being loaded (or can be, on first need). */
@@ -119,6 +168,7 @@ class Part {
 
   /** `bindings[name](...args)` on the current instance, with a trap rescued. */
   call(name, ...args) {
+    if (!this.ready) this.need(name);
     const owner = this.generation;
     try {
       return this.bindings[name](...args);
@@ -129,7 +179,7 @@ class Part {
 }
 
 const base = new Part(baseBindings, "commerce_fetch_bg.wasm");
-const extras = new Part(extrasBindings, "commerce_fetch_extras_bg.wasm");
+const extras = new Part(undefined, "commerce_fetch_extras_bg.wasm");
 let hintNames;
 
 /** The longest string passed into the wasm for a name (a method, a preset, a header name). */
@@ -172,9 +222,24 @@ export async function init(moduleOrSource, extrasSource) {
   ]);
 }
 
-/** Where the extras are loaded from on first need (the browser entries), without loading them yet. */
-export function extrasFrom(source) {
-  extras.source ??= source;
+/**
+ * The extras' bindings (`createBindings` of commerce_fetch_extras.js), for the entries that import them
+ * with the package.
+ */
+export function extrasBindings(create) {
+  extras.useBindings(create);
+}
+
+/**
+ * Where the extras are loaded from on first need, without loading them yet: a source, or a function
+ * that gives one; `sync` where the runtime may compile or instantiate it synchronously (not a browser,
+ * and the bindings must have been given); `importBindings`, in a browser, imports their bindings.
+ */
+export function extrasFrom(source, sync = false, importBindings = undefined) {
+  if (extras.source !== undefined) return;
+  extras.source = source;
+  extras.sync = sync;
+  extras.importBindings = importBindings;
 }
 
 /**
@@ -206,14 +271,16 @@ export function assertReady(caller, canWait = false, all = false) {
   for (const part of parts) {
     if (part.ready || (canWait && part.loading !== undefined)) continue;
     if (part.loadError !== undefined && part.loading === undefined) throw loadFailed(part.loadError);
-    if (part.loading !== undefined) {
-      throw new Error(
-        `commerce-fetch: ${caller}() was called while the WebAssembly module is still loading; ` +
-          "await ready() first (createFetch and createClient need not: their calls wait for it)",
-      );
-    }
+    if (part.loading !== undefined) throw stillLoading(caller);
     throw part.notLoaded(caller);
   }
+}
+
+function stillLoading(caller) {
+  return new Error(
+    `commerce-fetch: ${caller}() was called while the WebAssembly module is still loading; ` +
+      "await ready() first (createFetch and createClient need not: their calls wait for it)",
+  );
 }
 
 export function interpret(status) {
@@ -236,7 +303,12 @@ export function fetchFailure(name, message, code, causeName, causeCode, causeMes
 
 /** Whether a request to `url` with the text `body` is a GraphQL read, safe to send again. */
 export function isGraphqlRead(url, body) {
-  return base.call("isGraphqlRead", url, body);
+  return extras.call("isGraphqlRead", url, body);
+}
+
+/** Whether `url` is a GraphQL endpoint, whose requests `isGraphqlRead` may find to be reads. */
+export function isGraphqlEndpoint(url) {
+  return base.call("isGraphqlEndpoint", cut(url, MAX_MESSAGE));
 }
 
 /**
@@ -354,6 +426,7 @@ class OnInstance {
 
   make() {
     const part = this.part;
+    if (!part.ready) part.need(this.constructor.name);
     const owner = part.generation;
     try {
       this.made = this.build(part.bindings);

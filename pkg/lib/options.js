@@ -146,6 +146,8 @@ const PROTECT_DEFAULTS = {
  * Workers a Worker's simultaneous connections (the workerd entry sets it).
  */
 let defaultCap = PROTECT_DEFAULTS.concurrency;
+/** A cap given as a function is asked when first needed (the Workers entry's asks the core). */
+const capOf = (cap) => (typeof cap === "function" ? cap() : cap);
 
 /** Sets the cap `protect` has when `concurrency` is left out (0: none). */
 export function capInFlight(cap) {
@@ -196,7 +198,7 @@ function readProtect(value) {
       PROTECT_DEFAULTS.breaker,
     concurrency:
       fields.concurrency === undefined
-        ? defaultCap
+        ? capOf(defaultCap)
         : optional(
             fields.concurrency,
             "protect.concurrency",

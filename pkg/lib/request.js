@@ -169,12 +169,22 @@ export class CallerRequest {
    * Request's own body) cannot be read here and counts as not a read.
    */
   isGraphqlRead() {
+    // The reader is in the extras module (see `mayBeGraphqlRead`); without it (a browser that could
+    // not load it, or a host that gave init() only the first file) the request counts as not a read.
+    return this.mayBeGraphqlRead() && core.isReady(true) && core.isGraphqlRead(this.url, this.init.body);
+  }
+
+  /**
+   * Whether it may be a GraphQL read: a string body to a GraphQL endpoint. Whether it is, the extras
+   * module says (`isGraphqlRead`), which a browser loads first when this is asked.
+   */
+  mayBeGraphqlRead() {
     const url = this.request?.url ?? this.input;
     const body = this.init?.body;
     // The core reads at most MAX_GRAPHQL_BODY bytes, and a string has at least as many bytes as
     // UTF-16 units: a longer one is not copied into the wasm to be refused there.
     if (typeof url !== "string" || typeof body !== "string" || body.length > MAX_GRAPHQL_BODY) return false;
-    return core.isGraphqlRead(url, body);
+    return core.isGraphqlEndpoint(url);
   }
 
   /** Whether any header of the request carries credentials (the core's list and the caller's). */

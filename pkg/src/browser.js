@@ -9,8 +9,12 @@ import { _extrasFrom, _hideRedirects, init } from "../dist/api.js";
 _hideRedirects();
 // A failure is reported by every call that needs the wasm (and by ready()), not here.
 init(new URL("../dist/commerce_fetch_bg.wasm", import.meta.url)).catch(() => {});
-// The second module (interpret, createClient, protect) is fetched on first need: a page that only uses
-// createFetch never downloads it.
-_extrasFrom(new URL("../dist/commerce_fetch_extras_bg.wasm", import.meta.url));
+// The second module (interpret, createClient, protect) and its bindings are fetched on first need: a
+// page that only uses createFetch never downloads them. Bundlers split the dynamic import into a chunk.
+_extrasFrom(
+  new URL("../dist/commerce_fetch_extras_bg.wasm", import.meta.url),
+  false,
+  () => import("../dist/commerce_fetch_extras.js"),
+);
 
 export * from "../dist/api.js";

@@ -210,3 +210,10 @@ fn code_value(code: Code) -> JsValue {
         Code::Text(text) => JsValue::from(text),
     }
 }
+
+/// Whether a request to `url` with the text `body` is a GraphQL read (a JSON body whose `query` holds
+/// only queries, to a `/graphql` URL), so that sending it again changes nothing.
+#[wasm_bindgen(js_name = isGraphqlRead)]
+pub fn is_graphql_read(url: &str, body: &str) -> bool {
+    crate::graphql::is_read_request(url, body)
+}

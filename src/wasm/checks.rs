@@ -37,11 +37,12 @@ pub fn fetch_failure(
     }
 }
 
-/// Whether a request to `url` with the text `body` is a GraphQL read (a JSON body whose `query` holds
-/// only queries, to a `/graphql` URL), so that sending it again changes nothing.
-#[wasm_bindgen(js_name = isGraphqlRead)]
-pub fn is_graphql_read(url: &str, body: &str) -> bool {
-    graphql::is_read_request(url, body)
+/// Whether `url` is a GraphQL endpoint, whose requests may be reads whatever their method: JavaScript
+/// then asks the extras module's `isGraphqlRead` (the reader of GraphQL documents lives there, so
+/// that a page that never posts to GraphQL does not download it).
+#[wasm_bindgen(js_name = isGraphqlEndpoint)]
+pub fn is_graphql_endpoint(url: &str) -> bool {
+    graphql::is_endpoint(url)
 }
 
 /// `text` cut to a bounded length, with the userinfo, query and fragment of any URL in it (and a

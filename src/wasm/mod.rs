@@ -37,10 +37,11 @@ mod status;
 pub use attempts::{hint_headers, Attempts};
 #[cfg(feature = "js-client")]
 pub use bodies::{
-    graphql_errors, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer, rest_kind,
+    graphql_errors, is_graphql_read, keeps_for_revalidation_js, max_body_bytes, problem, rest_answer,
+    rest_kind,
 };
 #[cfg(feature = "js-fetch")]
-pub use checks::{fetch_failure, is_graphql_read, redact};
+pub use checks::{fetch_failure, is_graphql_endpoint, redact};
 #[cfg(feature = "js-protect")]
 pub use guard::{route_of_js, store_key_js, Guard};
 #[cfg(feature = "js-client")]

@@ -60,24 +60,59 @@ const PAGE = `<!doctype html>
   window.result = out;
 </script>`;
 
+/**
+ * A page that uses createFetch alone: its GET never makes it download the extras module; a GraphQL
+ * POST that meets a 503 loads them to decide (its reader is there) and is repeated.
+ */
+const GRAPHQL_PAGE = `<!doctype html>
+<meta charset="utf-8">
+<script type="module">
+  import { createFetch, retryInfo } from "/src/browser.js";
+  const api = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } } });
+  const out = {};
+  out.get = (await api("/plain")).status;
+  await fetch("/mark?at=get-done");
+  const res = await api("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "query { site { products { edges { node { entityId } } } } }" }),
+  });
+  out.graphql = res.status;
+  out.attempts = retryInfo(res)?.attempts;
+  window.result = out;
+</script>`;
+
 let server;
 let flakyCalls = 0;
+let graphqlCalls = 0;
 let wasmSentAt;
 /** When each path was first asked for. */
 const firstAsked = {};
+/** Each request for a .wasm file: its path and when. */
+const wasmAsked = [];
 
 before(async () => {
   const types = { ".js": "text/javascript", ".wasm": "application/wasm" };
   server = await listen((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     firstAsked[path] ??= Date.now();
+    if (path === "/mark")
+      firstAsked[`/mark ${new URL(req.url, "http://x").searchParams.get("at")}`] = Date.now();
     if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    if (path === "/graphql.html")
+      return res.writeHead(200, { "content-type": "text/html" }).end(GRAPHQL_PAGE);
+    if (path === "/plain" || path === "/mark") return res.writeHead(200).end("ok");
+    if (path === "/graphql") {
+      graphqlCalls += 1;
+      return res.writeHead(graphqlCalls === 1 ? 503 : 200, { "content-type": "application/json" }).end("{}");
+    }
     if (path === "/with-header" || path === "/bad-early") return res.writeHead(200).end("ok");
     if (path === "/hang") return; // never answers; the page's timeout ends it
     if (path === "/flaky") {
       flakyCalls += 1;
       return flakyCalls % 2 === 1 ? res.writeHead(503).end("busy") : res.writeHead(200).end("ok");
     }
+    if (path.endsWith(".wasm")) wasmAsked.push([path, Date.now()]);
     const file = join(pkg, normalize(path));
     if (!file.startsWith(pkg)) return res.writeHead(404).end();
     let body;
@@ -155,6 +190,40 @@ test("a page calls createFetch() before the wasm arrives and gets a retried answ
     assert.match(out.hanging, /^TimeoutError after \d+ ms$/);
     const after = Number(out.hanging.match(/\d+/)[0]);
     assert.ok(after >= WASM_DELAY_MS / 2 && after < WASM_DELAY_MS + 1500, out.hanging);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("createFetch alone never downloads the extras; a GraphQL POST that fails loads them and is repeated", async () => {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    wasmAsked.length = 0;
+    await page.goto(`${server.url}/graphql.html`);
+    const settled = await page
+      .waitForFunction(() => window.result !== undefined, null, { timeout: 10_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    assert.deepEqual(errors, [], "the page threw");
+    assert.ok(settled, "the page set no result within 10 s");
+    const out = await page.evaluate(() => window.result);
+    assert.deepEqual(out, { get: 200, graphql: 200, attempts: 2 });
+    const extras = wasmAsked.filter(([path]) => path.endsWith("/commerce_fetch_extras_bg.wasm"));
+    assert.equal(extras.length, 1, JSON.stringify(wasmAsked));
+    assert.ok(
+      extras[0][1] >= firstAsked["/mark get-done"],
+      "the extras were not asked for before the GraphQL POST",
+    );
+    assert.ok(extras[0][1] >= firstAsked["/graphql"]);
   } finally {
     await browser.close();
   }
