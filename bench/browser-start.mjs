@@ -5,8 +5,10 @@
 // navigation. Pages:
 //   fetch                      no library: the first request goes once the page's module runs
 //   ky                         ky.create(), then a request
-//   commerce-fetch             createFetch(), then a request (the wasm loads without blocking the page)
+//   commerce-fetch             createFetch(), then a GET (the wasm loads without blocking the page,
+//                              and a GET with no headers goes before it arrives)
 //   commerce-fetch + preload   the same, with the wasm preloaded by a <link> in the HTML
+//   commerce-fetch, a header   the GET with an Accept header, which waits for the wasm
 //   commerce-fetch, blocking   as the entry did before: `await init()` at the top of the module graph
 // Files are served gzip-compressed, as a CDN serves them.
 //
@@ -41,6 +43,10 @@ await api.get("/api").text();${END}`,
   "commerce-fetch": COMMERCE_FETCH,
   // The same page; its HTML preloads the .wasm (see buildPages).
   "commerce-fetch + preload": COMMERCE_FETCH,
+  "commerce-fetch, a header": COMMERCE_FETCH.replace(
+    '("/api")',
+    '("/api", { headers: { accept: "text/plain" } })',
+  ),
   "commerce-fetch, blocking": `import { createFetch, init } from "commerce-fetch/manual";
 await init(new URL("/dist/commerce_fetch_bg.wasm", location.href));
 const fetchRetrying = createFetch();
