@@ -14,7 +14,7 @@ import { NetworkError, RedirectError, read, safeCause, TimeoutError, textOf } fr
 import { guardFor } from "./guard.js";
 import { PendingPolicy } from "./options.js";
 import { CallerRequest, ONCE } from "./request.js";
-import { abortReason, follow, sleep, unfollow } from "./signals.js";
+import { abortReason, follow, sleep, unfollow, untilAborted } from "./signals.js";
 
 /** Retry histories of returned responses, for `retryInfo()`. */
 export const retryInfos = new WeakMap();
@@ -76,7 +76,10 @@ export function clientFetch(
   return function commerceFetch(input, init) {
     if (built === undefined) return run(client, input, init);
     const early = goFirst(client, input, init);
-    return built.then(
+    // The caller's abort ends the wait at once.
+    const signal = early?.request.signal;
+    const waiting = signal === undefined ? built : untilAborted(built, signal, () => {});
+    return waiting.then(
       () => run(client, input, init, early),
       (error) => {
         early?.cancel();

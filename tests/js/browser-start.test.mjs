@@ -41,6 +41,13 @@ const PAGE = `<!doctype html>
     () => "resolved",
     (error) => \`\${error.name} after \${Math.round(performance.now() - out.createdAt)} ms\`,
   );
+  // An abort while the wasm is loading ends the call at once, and its early GET.
+  const controller = new AbortController();
+  const abortedEarly = retrying("/hang", { signal: controller.signal }).then(
+    () => "resolved",
+    (error) => \`\${error.name} after \${Math.round(performance.now() - out.createdAt)} ms\`,
+  );
+  setTimeout(() => controller.abort(), 50);
   const res = await retrying("/flaky");
   out.status = res.status;
   out.body = await res.text();
@@ -49,6 +56,7 @@ const PAGE = `<!doctype html>
   out.withHeader = (await withHeader).status;
   out.badEarly = await badEarly;
   out.hanging = await hanging;
+  out.abortedEarly = await abortedEarly;
   await ready();
   out.interpret = interpret(429).text;
   try {
@@ -190,6 +198,8 @@ test("a page calls createFetch() before the wasm arrives and gets a retried answ
     assert.match(out.hanging, /^TimeoutError after \d+ ms$/);
     const after = Number(out.hanging.match(/\d+/)[0]);
     assert.ok(after >= WASM_DELAY_MS / 2 && after < WASM_DELAY_MS + 1500, out.hanging);
+    assert.match(out.abortedEarly, /^AbortError after \d+ ms$/);
+    assert.ok(Number(out.abortedEarly.match(/\d+/)[0]) < WASM_DELAY_MS / 2, out.abortedEarly);
   } finally {
     await browser.close();
   }
