@@ -458,6 +458,16 @@ export function storeKey(url) {
   return extras.call("storeKey", cut(url, MAX_MESSAGE));
 }
 
+/** The message of a request that waited `waitedMs` for its turn at `store` and ran out of totalTimeout. */
+export function outOfTimeMessage(method, waitedMs, store) {
+  return extras.call("outOfTimeMessage", cut(method), waitedMs, cut(store, MAX_MESSAGE));
+}
+
+/** The message of a call refused by the open breaker of `store`, `inMs` before it may let one through. */
+export function circuitOpenMessage(store, inMs) {
+  return extras.call("circuitOpenMessage", cut(store, MAX_MESSAGE), inMs);
+}
+
 /** The requests a Cloudflare Worker may have open at once (src/concurrency.rs). */
 export function workerConnections() {
   return extras.call("workerConnections");

@@ -141,8 +141,10 @@ export class StoreGuard {
 
   /** The error of a request that waited `leftMs` for its turn and ran out of its total timeout. */
   outOfTime(method, leftMs) {
-    const why = `${method} waited ${Math.round(leftMs)} ms for its turn at ${this.key} (pacing or a concurrency slot) and ran out of totalTimeout`;
-    return new TimeoutError(why, { attempts: 0, reason: "deadline" });
+    return new TimeoutError(core.outOfTimeMessage(method, leftMs, this.key), {
+      attempts: 0,
+      reason: "deadline",
+    });
   }
 
   /** The attempt of `turn` got `response` with `status`. */
@@ -226,10 +228,12 @@ export class StoreGuard {
   circuitOpen(onEvent) {
     const retryAt = this.core.ask("retryAt");
     onEvent?.({ type: "circuit_open", store: this.key, retryAt });
-    return new CircuitOpenError(
-      `the circuit breaker of ${this.key} is open after server errors; try again in ${Math.max(0, retryAt - Date.now())} ms`,
-      { attempts: 0, reason: "circuit_open", retryAt, store: this.key },
-    );
+    return new CircuitOpenError(core.circuitOpenMessage(this.key, retryAt - Date.now()), {
+      attempts: 0,
+      reason: "circuit_open",
+      retryAt,
+      store: this.key,
+    });
   }
 
   /** After a trap the core's guard is new and empty: the waiting requests are queued again. */

@@ -14,7 +14,9 @@ use super::js::set;
 use super::js::HintValues;
 use crate::breaker::BreakerState;
 use crate::concurrency::{route_of, WORKER_CONNECTIONS};
-use crate::guard::{BreakerKind, GuardSettings, Next, Pacing, StoreGuard};
+use crate::guard::{
+    circuit_open_message, out_of_time_message, BreakerKind, GuardSettings, Next, Pacing, StoreGuard,
+};
 use crate::hints::RateLimitHint;
 use crate::stores::store_key;
 
@@ -36,6 +38,25 @@ pub fn worker_connections() -> u32 {
 #[wasm_bindgen(js_name = routeOf)]
 pub fn route_of_js(method: &str, path: &str) -> i32 {
     route_of(method, path).map_or(-1, |route| route as i32)
+}
+
+/// The message of a request whose `method` waited `waited_ms` for its turn at `store` and ran out of
+/// its total timeout (the core's [`out_of_time_message`], shared with the Rust shell).
+#[wasm_bindgen(js_name = outOfTimeMessage)]
+pub fn out_of_time_message_js(method: &str, waited_ms: f64, store: &str) -> String {
+    out_of_time_message(method, whole_ms(waited_ms), store)
+}
+
+/// The message of a call refused by the open breaker of `store`, `in_ms` before it may let one through.
+#[wasm_bindgen(js_name = circuitOpenMessage)]
+pub fn circuit_open_message_js(store: &str, in_ms: f64) -> String {
+    circuit_open_message(store, whole_ms(in_ms))
+}
+
+/// Milliseconds from JavaScript as a whole number: rounded, and 0 for a negative or NaN value.
+fn whole_ms(ms: f64) -> u64 {
+    // `as` saturates: NaN and negatives become 0.
+    (ms + 0.5) as u64
 }
 
 /// The protection of one store.

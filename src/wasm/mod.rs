@@ -43,7 +43,7 @@ pub use bodies::{
 #[cfg(feature = "js-fetch")]
 pub use checks::{fetch_failure, is_graphql_endpoint, redact};
 #[cfg(feature = "js-protect")]
-pub use guard::{route_of_js, store_key_js, Guard};
+pub use guard::{circuit_open_message_js, out_of_time_message_js, route_of_js, store_key_js, Guard};
 #[cfg(feature = "js-client")]
 pub use pages::job;
 #[cfg(feature = "js-fetch")]

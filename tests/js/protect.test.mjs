@@ -109,6 +109,10 @@ test("breaker: after 5 server errors in a row calls fail at once, without a requ
   const error = await api(url, auth).catch((e) => e);
   assert.ok(isCircuitOpenError(error), String(error));
   assert.ok(error.retryAt > Date.now() && error.retryAt <= Date.now() + 5_000);
+  assert.match(
+    error.message,
+    /^the circuit breaker of http:\/\/127\.0\.0\.1:\d+ is open after server errors; try again in \d+ ms$/,
+  );
   assert.equal((await requestsSeen("/v3/catalog/summary")).length, before, "no request was sent");
   assert.equal(events.at(-1).type, "circuit_open");
   const [stats] = Object.values(api.stats());
@@ -163,7 +167,10 @@ test("an abort or the total timeout ends a wait for a slot, and the queue goes o
   const blocker = timed("https://hang2.example/a").catch((e) => e);
   const late = await timed("https://hang2.example/b").catch((e) => e);
   assert.equal(late.name, "TimeoutError");
-  assert.match(late.message, /waited .* for its turn/);
+  assert.match(
+    late.message,
+    /^GET waited \d+ ms for its turn at https:\/\/hang2\.example \(pacing or a concurrency slot\) and ran out of totalTimeout$/,
+  );
   await first;
   await blocker;
 });
