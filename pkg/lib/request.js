@@ -95,14 +95,16 @@ export class CallerRequest {
      * must not be sent on blindly).
      */
     this.following =
-      redirect !== undefined && redirect !== "follow"
-        ? false
-        : !redirectsHidden ||
-          (policy === undefined
-            ? this.headerNames().length === 0
-              ? false
-              : undefined
-            : this.carriesCredentials());
+      (redirect === undefined || redirect === "follow") && (!redirectsHidden || this.mayCarryCredentials());
+  }
+
+  /**
+   * Whether a header of the request carries credentials; `undefined` when that takes the policy,
+   * which a request made before the core's check of the options does not have yet (see `adopt`).
+   */
+  mayCarryCredentials() {
+    if (this.policy !== undefined) return this.carriesCredentials();
+    return this.headerNames().length === 0 ? false : undefined;
   }
 
   /**

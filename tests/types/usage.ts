@@ -77,6 +77,14 @@ async function use(): Promise<void> {
   }
   await init(new URL("https://cdn.example/commerce_fetch_bg.wasm"));
   initSync(new Uint8Array());
+  // The second file (interpret, createClient, protect) beside the first.
+  await init(
+    new URL("https://cdn.example/commerce_fetch_bg.wasm"),
+    new URL("https://cdn.example/commerce_fetch_extras_bg.wasm"),
+  );
+  initSync(new Uint8Array(), new Uint8Array());
+  // @ts-expect-error at most two files
+  initSync(new Uint8Array(), new Uint8Array(), new Uint8Array());
 }
 
 // @ts-expect-error timeout takes milliseconds, not a string
