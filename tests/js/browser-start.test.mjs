@@ -2,7 +2,8 @@
 // graph (or in the /inline entry's), and a page that calls createFetch() before the wasm has arrived
 // gets a fetch at once whose first call waits for the wasm and is retried as usual. A GET with no
 // headers goes at once, before the wasm arrives; a request with headers waits for it. Runs the built
-// package (pkg/src/browser.js, pkg/dist/) unbundled in headless Chromium, with the .wasm held back.
+// package (pkg/src/browser.js, pkg/dist/) unbundled, with the .wasm held back, in headless Chromium
+// and, through WebDriver, Firefox and WebKit.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
@@ -10,14 +11,24 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { listen } from "../lib/listen.mjs";
+import { Scope } from "../lib/processes.mjs";
+import { openSession } from "../lib/webdriver.mjs";
 
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
 const CHROMIUM = process.env.SMOKE_CHROMIUM ?? "/usr/bin/chromium";
 /** How long the server holds the .wasm back: far longer than the page needs for everything else. */
 const WASM_DELAY_MS = 800;
 
+/** Records the page's uncaught errors, for the WebDriver engines, which do not report them. */
+const ERRORS = `<script>
+  window.pageErrors = [];
+  addEventListener("error", (event) => pageErrors.push(String(event.message)));
+  addEventListener("unhandledrejection", (event) => pageErrors.push(String(event.reason)));
+</script>`;
+
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
+${ERRORS}
 <script type="module">
   import { createFetch, interpret, ready, retryInfo } from "/src/browser.js";
   const out = { importedAt: performance.now() };
@@ -74,6 +85,7 @@ const PAGE = `<!doctype html>
  */
 const GRAPHQL_PAGE = `<!doctype html>
 <meta charset="utf-8">
+${ERRORS}
 <script type="module">
   import { createFetch, retryInfo } from "/src/browser.js";
   const api = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } } });
@@ -156,27 +168,54 @@ for (const entry of ["src/browser.js", "dist/inline.js"]) {
   });
 }
 
-test("a page calls createFetch() before the wasm arrives and gets a retried answer", async () => {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
-  try {
+/** Forgets what the server saw, before a page is opened. */
+function resetServer() {
+  flakyCalls = 0;
+  graphqlCalls = 0;
+  wasmSentAt = undefined;
+  for (const key of Object.keys(firstAsked)) delete firstAsked[key];
+  wasmAsked.length = 0;
+}
+
+/**
+ * Opens `path` on the test server in `engine` (Chromium through playwright-core, Firefox and WebKit
+ * through WebDriver) and resolves with the page's `window.result` once it is set, and when it opened.
+ */
+async function openPage(t, engine, path) {
+  resetServer();
+  const deadline = Date.now() + 20_000;
+  if (engine === "chromium") {
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
+    t.after(() => browser.close());
     const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (error) => errors.push(error.message));
     const openedAt = Date.now();
-    await page.goto(server.url);
-    const settled = await page
-      .waitForFunction(() => window.result !== undefined, null, { timeout: 10_000 })
-      .then(
-        () => true,
-        () => false,
-      );
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: deadline - Date.now() });
+    const { out, errors } = await page.evaluate(() => ({ out: window.result, errors: window.pageErrors }));
     assert.deepEqual(errors, [], "the page threw");
-    assert.ok(settled, "the page set no result within 10 s");
-    const out = await page.evaluate(() => window.result);
+    return { out, openedAt };
+  }
+  const scope = new Scope({ cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+  t.after(() => scope.dispose());
+  const session = await openSession(scope, engine);
+  const openedAt = Date.now();
+  await session.goto(`${server.url}${path}`);
+  for (;;) {
+    const state = await session.execute("return { out: window.result ?? null, errors: window.pageErrors };");
+    assert.deepEqual(state.errors, [], "the page threw");
+    if (state.out !== null) return { out: state.out, openedAt };
+    assert.ok(Date.now() < deadline, "the page set no result within 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+for (const engine of ["chromium", "firefox", "webkit"]) {
+  test(`${engine}: a page calls createFetch() before the wasm arrives and gets a retried answer`, async (t) => {
+    const { out, openedAt } = await openPage(t, engine, "/");
     assert.ok(wasmSentAt - openedAt >= WASM_DELAY_MS - 50, "the server held the wasm back");
     // The module ran and createFetch() returned long before the wasm was even sent.
     assert.ok(out.readyAt - out.createdAt >= WASM_DELAY_MS / 2, JSON.stringify(out));
@@ -200,32 +239,10 @@ test("a page calls createFetch() before the wasm arrives and gets a retried answ
     assert.ok(after >= WASM_DELAY_MS / 2 && after < WASM_DELAY_MS + 1500, out.hanging);
     assert.match(out.abortedEarly, /^AbortError after \d+ ms$/);
     assert.ok(Number(out.abortedEarly.match(/\d+/)[0]) < WASM_DELAY_MS / 2, out.abortedEarly);
-  } finally {
-    await browser.close();
-  }
-});
-
-test("createFetch alone never downloads the extras; a GraphQL POST that fails loads them and is repeated", async () => {
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
   });
-  try {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    wasmAsked.length = 0;
-    await page.goto(`${server.url}/graphql.html`);
-    const settled = await page
-      .waitForFunction(() => window.result !== undefined, null, { timeout: 10_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    assert.deepEqual(errors, [], "the page threw");
-    assert.ok(settled, "the page set no result within 10 s");
-    const out = await page.evaluate(() => window.result);
+
+  test(`${engine}: createFetch alone never downloads the extras; a GraphQL POST that fails loads them and is repeated`, async (t) => {
+    const { out } = await openPage(t, engine, "/graphql.html");
     assert.deepEqual(out, { get: 200, graphql: 200, attempts: 2 });
     const extras = wasmAsked.filter(([path]) => path.endsWith("/commerce_fetch_extras_bg.wasm"));
     assert.equal(extras.length, 1, JSON.stringify(wasmAsked));
@@ -234,7 +251,5 @@ test("createFetch alone never downloads the extras; a GraphQL POST that fails lo
       "the extras were not asked for before the GraphQL POST",
     );
     assert.ok(extras[0][1] >= firstAsked["/graphql"]);
-  } finally {
-    await browser.close();
-  }
-});
+  });
+}
