@@ -10,8 +10,7 @@ use alloc::string::String;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use super::js::set;
-use super::js::HintValues;
+use super::js::{set, whole_ms, HintValues};
 use crate::breaker::BreakerState;
 use crate::concurrency::{route_of, WORKER_CONNECTIONS};
 use crate::guard::{
@@ -44,19 +43,14 @@ pub fn route_of_js(method: &str, path: &str) -> i32 {
 /// its total timeout (the core's [`out_of_time_message`], shared with the Rust shell).
 #[wasm_bindgen(js_name = outOfTimeMessage)]
 pub fn out_of_time_message_js(method: &str, waited_ms: f64, store: &str) -> String {
-    out_of_time_message(method, whole_ms(waited_ms), store)
+    // Rounded (`f64::round` is not in `core`).
+    out_of_time_message(method, whole_ms(waited_ms + 0.5), store)
 }
 
 /// The message of a call refused by the open breaker of `store`, `in_ms` before it may let one through.
 #[wasm_bindgen(js_name = circuitOpenMessage)]
 pub fn circuit_open_message_js(store: &str, in_ms: f64) -> String {
-    circuit_open_message(store, whole_ms(in_ms))
-}
-
-/// Milliseconds from JavaScript as a whole number: rounded, and 0 for a negative or NaN value.
-fn whole_ms(ms: f64) -> u64 {
-    // `as` saturates: NaN and negatives become 0.
-    (ms + 0.5) as u64
+    circuit_open_message(store, whole_ms(in_ms + 0.5))
 }
 
 /// The protection of one store.
@@ -69,12 +63,6 @@ pub struct Guard {
     last_retry_at: f64,
     last_waited_ms: f64,
     last_reason: &'static str,
-}
-
-/// A time from JavaScript (`Date.now()`), as the core's whole milliseconds; `as` saturates, so a NaN or
-/// negative time reads as 0.
-fn ms(now: f64) -> u64 {
-    now as u64
 }
 
 #[wasm_bindgen]
@@ -111,7 +99,7 @@ impl Guard {
 
     /// Queues a request for `route` (from `routeOf`, -1 for none) at `now`; returns its ticket.
     pub fn enqueue(&mut self, route: i32, now: f64) -> u32 {
-        self.inner.enqueue(usize::try_from(route).ok(), ms(now))
+        self.inner.enqueue(usize::try_from(route).ok(), whole_ms(now))
     }
 
     /// A queued request gave up (aborted, or past its deadline): it leaves the queue.
@@ -124,7 +112,7 @@ impl Guard {
     /// request waits for one in flight to end; -2 to ask again after `waitMs()` (pacing); -3 when
     /// the ticket `lastTicket()` is refused by the open breaker, until `retryAt()`.
     pub fn next(&mut self, now: f64) -> i32 {
-        match self.inner.next(ms(now)) {
+        match self.inner.next(whole_ms(now)) {
             Next::Start {
                 ticket,
                 waited_ms,
@@ -195,7 +183,7 @@ impl Guard {
     /// The attempt of `ticket` got a response with `status` at `now`; `hints` are the values of
     /// `hintHeaders()`, joined by line feeds.
     pub fn answered(&mut self, ticket: u32, status: u16, hints: &str, now: f64) {
-        let now_ms = ms(now);
+        let now_ms = whole_ms(now);
         let hint = RateLimitHint::from_response(&HintValues(hints), now_ms as i64, false);
         self.inner.answered(ticket, status, &hint, now_ms);
     }
@@ -203,7 +191,7 @@ impl Guard {
     /// The attempt of `ticket` got no response at `now`: it timed out or its connection failed, or it
     /// was `aborted` by the caller (which tells the breaker nothing).
     pub fn failed(&mut self, ticket: u32, aborted: bool, now: f64) {
-        self.inner.failed(ticket, aborted, ms(now));
+        self.inner.failed(ticket, aborted, whole_ms(now));
     }
 
     /// Asks the retry budget for one retry (`throttled`: after a 429, which costs less): the cost
@@ -226,7 +214,7 @@ impl Guard {
     /// budget?: { tokens, capacity }, breaker?: { state, until?, failures, calls } }` at `now`
     /// (`sharedPacingErrors` with shared pacing, `pacing` with pacing here).
     pub fn stats(&mut self, now: f64) -> Object {
-        let s = self.inner.stats(ms(now));
+        let s = self.inner.stats(whole_ms(now));
         let stats = Object::new();
         set(&stats, "attempts", &s.attempts.into());
         set(&stats, "retries", &s.retries.into());

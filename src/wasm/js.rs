@@ -19,6 +19,12 @@ pub fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
+/// A time, a count of milliseconds or another count from JavaScript, as a whole number. `as` saturates:
+/// NaN and anything not positive read as 0, and anything too large as `u64::MAX`.
+pub fn whole_ms(value: f64) -> u64 {
+    value as u64
+}
+
 /// The lines of `joined`, which JavaScript joined with line feeds (no item holds one); an empty string
 /// has none. Split by hand: `str::split` brings its searcher and `memchr` into the wasm.
 pub fn lines(joined: &str) -> impl Iterator<Item = &str> {

@@ -5,7 +5,7 @@ use alloc::string::String;
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::js::set;
+use super::js::{set, whole_ms};
 use crate::pages::{next_page, poll_delay_ms, read_job, JobState};
 
 /// The query of the next page (without its `?`), or `undefined` when the listing is over.
@@ -40,15 +40,4 @@ pub fn job(body: &str) -> Object {
 #[wasm_bindgen(js_name = pollDelayMs)]
 pub fn poll_delay(poll: u32, elapsed_ms: f64, deadline_ms: f64, random: f64) -> Option<f64> {
     poll_delay_ms(poll, whole_ms(elapsed_ms), whole_ms(deadline_ms), random).map(|ms| ms as f64)
-}
-
-/// A count of milliseconds from JavaScript: negative or not a number is 0, too large is the most.
-fn whole_ms(value: f64) -> u64 {
-    if value.is_nan() || value <= 0.0 {
-        0
-    } else if value >= u64::MAX as f64 {
-        u64::MAX
-    } else {
-        value as u64
-    }
 }

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use super::js::{lines, type_error};
+use super::js::{lines, type_error, whole_ms};
 use crate::decision::is_error_status;
 use crate::policy::{buffer_body_bytes, ConfigError, RetryConfig, RetryOptions};
 use crate::redirect::{CredentialHeaders, Hop};
@@ -77,9 +77,9 @@ impl Policy {
     /// no limit.
     #[wasm_bindgen(js_name = attemptBudgetMs)]
     pub fn attempt_budget_ms(&self, elapsed_ms: f64) -> Option<f64> {
-        // `as` saturates: a negative or NaN elapsed time (a clock stepping back) counts as 0.
+        // A negative or NaN elapsed time (a clock stepping back) counts as 0.
         self.config
-            .attempt_budget_ms(elapsed_ms as u64)
+            .attempt_budget_ms(whole_ms(elapsed_ms))
             .map(|ms| ms as f64)
     }
 
@@ -87,7 +87,9 @@ impl Policy {
     /// a request may wait for its turn (pacing, a concurrency slot).
     #[wasm_bindgen(js_name = totalLeftMs)]
     pub fn total_left_ms(&self, elapsed_ms: f64) -> Option<f64> {
-        self.config.total_left_ms(elapsed_ms as u64).map(|ms| ms as f64)
+        self.config
+            .total_left_ms(whole_ms(elapsed_ms))
+            .map(|ms| ms as f64)
     }
 
     /// Whether the core decides after a first response with `status`: when it may retry it, and, with

@@ -7,8 +7,7 @@ use alloc::string::String;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use super::js::set;
-use super::js::HintValues;
+use super::js::{set, whole_ms, HintValues};
 use crate::hints::RateLimitHint;
 use crate::pacing::shared::{SharedPacing, Take};
 
@@ -16,15 +15,6 @@ use crate::pacing::shared::{SharedPacing, Take};
 #[wasm_bindgen]
 pub struct SharedPacer {
     pacing: SharedPacing,
-}
-
-/// A time or a number from JavaScript, as the core's whole numbers (0 for anything not positive).
-fn whole(value: f64) -> u64 {
-    if value.is_nan() || value <= 0.0 {
-        0
-    } else {
-        value as u64
-    }
 }
 
 #[wasm_bindgen]
@@ -41,7 +31,7 @@ impl SharedPacer {
     /// numbered from `first`) or `{ waitMs, reason }` (ask again then).
     pub fn take(&mut self, now: f64, waiting: u32) -> Object {
         let answer = Object::new();
-        match self.pacing.take(whole(now), waiting) {
+        match self.pacing.take(whole_ms(now), waiting) {
             Take::Send { first, count } => {
                 set(&answer, "first", &(first as f64).into());
                 set(&answer, "count", &count.into());
@@ -57,16 +47,16 @@ impl SharedPacer {
     /// Request `number` was answered at `now`; `hints` are the values of `hintHeaders()` joined by
     /// line feeds, or `undefined` when no answer came.
     pub fn answered(&mut self, number: f64, hints: Option<String>, now: f64) {
-        let now_ms = whole(now);
+        let now_ms = whole_ms(now);
         let hint = hints
             .as_deref()
             .map(|values| RateLimitHint::from_response(&HintValues(values), now_ms as i64, false));
-        self.pacing.answered(whole(number), hint.as_ref(), now_ms);
+        self.pacing.answered(whole_ms(number), hint.as_ref(), now_ms);
     }
 
     /// `{ left, quota, resetInMs }` at `now`, or `undefined` before any answer told it.
     pub fn state(&mut self, now: f64) -> Option<Object> {
-        let state = self.pacing.state(whole(now))?;
+        let state = self.pacing.state(whole_ms(now))?;
         let out = Object::new();
         set(&out, "left", &state.left.into());
         set(&out, "quota", &state.quota.into());
