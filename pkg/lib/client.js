@@ -38,8 +38,8 @@ function sharesReads(fetch) {
  */
 export function clientFetch(
   { policy, fetch: fetchOption, onRetry, shouldRetry, protect, onEvent },
-  who = "createFetch",
-  extrasNeeded = protect !== undefined,
+  who,
+  extrasNeeded,
 ) {
   const shares = sharesReads(fetchOption);
   const client = {
@@ -102,7 +102,7 @@ function goFirst(client, input, init) {
   } catch {
     return undefined;
   }
-  const early = { request, sent: undefined, controller: undefined, at: 0, cancel: () => {} };
+  const early = { request, sent: undefined, controller: undefined, at: 0, release() {}, cancel() {} };
   if (client.protect !== undefined || !request.mayGoFirst() || client.sharesReads()) return early;
   const controller = new AbortController();
   const caller = request.signal;
