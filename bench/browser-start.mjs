@@ -13,7 +13,7 @@
 // Files are served gzip-compressed, as a CDN serves them.
 //
 //   node bench/browser-start.mjs [rounds]   prints JSON (bench/run.mjs makes the table)
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { listen } from "../tests/lib/listen.mjs";
@@ -48,12 +48,15 @@ await api.get("/api").text();${END}`,
     '("/api", { headers: { accept: "text/plain" } })',
   ),
   "commerce-fetch, blocking": `import { createFetch, init } from "commerce-fetch/manual";
-await init(new URL("/dist/commerce_fetch_bg.wasm", location.href));
+await init(new URL("/dist/commerce_fetch_lite_bg.wasm", location.href));
 const fetchRetrying = createFetch();
 window.createdAt = performance.now();
 const response = await fetchRetrying("/api");
 await response.text();${END}`,
 };
+
+/** The package's wasm files, each served at /dist/ as the browser entry's bundle asks for them. */
+const WASM_FILES = ["commerce_fetch_bg.wasm", "commerce_fetch_lite_bg.wasm", "commerce_fetch_extras_bg.wasm"];
 
 /** esbuild bundles (minified, as bench/size.mjs builds them) of each page; returns their folders. */
 async function buildPages() {
@@ -64,8 +67,10 @@ async function buildPages() {
     mkdirSync(join(dist, "dist"), { recursive: true });
     writeFileSync(join(dist, "entry.js"), `${source}\n`);
     await esbuild.build({
-      entryPoints: [join(dist, "entry.js")],
-      outfile: join(dist, "main.js"),
+      entryPoints: { main: join(dist, "entry.js") },
+      outdir: dist,
+      // As Vite (Rollup) ships every build: a dynamic import becomes a chunk fetched when it runs.
+      splitting: true,
       bundle: true,
       minify: true,
       format: "esm",
@@ -79,10 +84,11 @@ async function buildPages() {
         "commerce-fetch/manual": join(repo, "pkg/src/manual.js"),
       },
     });
-    // The bundle at /main.js asks for new URL("../dist/commerce_fetch_bg.wasm", import.meta.url).
-    copyFileSync(join(repo, "pkg/dist/commerce_fetch_bg.wasm"), join(dist, "dist/commerce_fetch_bg.wasm"));
+    // The bundle at /main.js asks for new URL("../dist/commerce_fetch_lite_bg.wasm", import.meta.url):
+    // these pages only use createFetch.
+    for (const file of WASM_FILES) copyFileSync(join(repo, "pkg/dist", file), join(dist, "dist", file));
     const link = name.endsWith("+ preload")
-      ? '<link rel="preload" href="/dist/commerce_fetch_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n'
+      ? '<link rel="preload" href="/dist/commerce_fetch_lite_bg.wasm" as="fetch" type="application/wasm" crossorigin>\n'
       : "";
     writeFileSync(
       join(dist, "index.html"),
@@ -100,9 +106,11 @@ async function buildPages() {
 async function serve(dist) {
   const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
   const files = new Map();
-  for (const path of ["/index.html", "/main.js", "/dist/commerce_fetch_bg.wasm"]) {
-    files.set(path, gzipSync(readFileSync(join(dist, path)), { level: 9 }));
-  }
+  const paths = readdirSync(dist)
+    .filter((file) => file.endsWith(".js") || file === "index.html")
+    .map((file) => `/${file}`)
+    .concat(WASM_FILES.map((file) => `/dist/${file}`));
+  for (const path of paths) files.set(path, gzipSync(readFileSync(join(dist, path)), { level: 9 }));
   return listen((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     if (path === "/api") return res.writeHead(200, { "content-type": "text/plain" }).end("ok");

@@ -20,7 +20,7 @@ const concurrency = Number(concurrencyArg);
 // outside the bundle can reach. The unbundled sources in pkg/lib are the same code: load the wasm through
 // their core module, whose initSync() returns the instance's exports, memory included.
 const wasmMemory = initSync(
-  readFileSync(new URL("../pkg/dist/commerce_fetch_bg.wasm", import.meta.url)),
+  readFileSync(new URL("../pkg/dist/commerce_fetch_lite_bg.wasm", import.meta.url)),
 ).memory;
 
 const sends = {

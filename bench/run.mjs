@@ -243,6 +243,7 @@ row(
 
 const cf = sizes["commerce-fetch"];
 const cfClient = sizes["commerce-fetch createClient"];
+const cfExtras = sizes["commerce-fetch, then the extras"];
 for (const kind of ["gzip", "brotli"]) {
   row(
     "Package size",
@@ -254,7 +255,8 @@ for (const kind of ["gzip", "brotli"]) {
     },
     `${kind === "gzip" ? "esbuild --bundle --minify, browser; KB = 1024 bytes" : "brotli quality 11"}; ` +
       `createClient instead: ${kb(cfClient.total[kind])} (${kb(cfClient.js[kind])} JS + ` +
-      `${kb(cfClient.wasm[kind])} wasm, both files)`,
+      `${kb(cfClient.wasm[kind])} wasm, the whole file); createFetch once it has met a first need of the ` +
+      `extras: ${kb(cfExtras.total[kind])} (${kb(cfExtras.js[kind])} JS + ${kb(cfExtras.wasm[kind])} wasm, two files)`,
   );
 }
 
@@ -438,7 +440,7 @@ for (const { label, throughput } of runtimes) {
 const cfGzip = cf.total.gzip;
 targets.push(
   `createFetch ≤ 25 KB gzip as esbuild ships it: ${status(cfGzip <= 25 * 1024)} ` +
-    `(${kb(cfGzip)}: ${kb(cf.js.gzip)} JS + ${kb(cf.wasm.gzip)} commerce_fetch_bg.wasm)`,
+    `(${kb(cfGzip)}: ${kb(cf.js.gzip)} JS + ${kb(cf.wasm.gzip)} commerce_fetch_lite_bg.wasm)`,
 );
 {
   const slow = browserStart.networks["100 ms RTT, 9 Mbit/s"];
@@ -556,9 +558,13 @@ default \`node\`, which runs every other part.
   \`export { default } from "ky"\`, \`export { ofetch } from "ofetch"\`) bundled by esbuild
   (\`--bundle --minify --format=esm --platform=browser\`; commerce-fetch resolved to \`pkg/src/browser.js\`,
   what its "browser" export condition selects), then gzip level 9 and brotli quality 11 (node:zlib).
-  commerce-fetch's bundle fetches \`commerce_fetch_bg.wasm\` separately; its size, compressed on its
-  own, is added. The createClient figure bundles \`export { createClient } from "commerce-fetch"\` and
-  adds both .wasm files (a page fetches \`commerce_fetch_extras_bg.wasm\` on first need). KB = 1024 bytes.
+  esbuild splits the code as Vite does (\`--splitting\`), and the package's \`sideEffects\` let it leave
+  out what a page does not import. commerce-fetch's bundle fetches \`commerce_fetch_lite_bg.wasm\`
+  separately; its size, compressed on its own, is added. The createClient figure bundles
+  \`export { createClient } from "commerce-fetch"\` and adds \`commerce_fetch_bg.wasm\` (everything), which
+  such a page loads instead; the "extras" figure adds, to createFetch's, the chunk and
+  \`commerce_fetch_extras_bg.wasm\` a page fetches on first need (\`protect\`, a failed GraphQL POST).
+  KB = 1024 bytes.
 - **Cold start, Node**: in each Node version, ${plan.cold} fresh \`node\` processes per library,
   interleaved (one more first round, not counted, warms the file cache). Each imports its library (raw
   fetch imports nothing) and gets its first response from the bench server, timed with
@@ -577,8 +583,8 @@ default \`node\`, which runs every other part.
 - **wasm by feature**: the release wasm built with the cargo features that select its exports (createFetch
   alone, then with \`interpret()\`'s texts, createClient's body readers and \`protect\`, all in one file),
   through wasm-bindgen and \`wasm-opt -Oz\` as \`make build\` does. The package ships the first row
-  (\`commerce_fetch_bg.wasm\`) and the last (\`commerce_fetch_extras_bg.wasm\`, which repeats the code
-  both use, such as the JSON reader and the allocator).
+  (\`commerce_fetch_lite_bg.wasm\`), the fourth (\`commerce_fetch_bg.wasm\`) and the last
+  (\`commerce_fetch_extras_bg.wasm\`, which repeats the code both use, such as the allocator).
 - **Cold start, workerd**: workerd's clock stands still while JavaScript runs, so a worker cannot time
   its own import. Two workers bundled as wrangler does (workerd conditions, the .wasm as its own
   module): one imports commerce-fetch and answers \`interpret(429)\`, the other answers the same JSON

@@ -1,8 +1,9 @@
 // Package size as a user's bundler ships it: a one-line entry importing each library, bundled by
 // esbuild (--bundle --splitting --minify --format=esm --platform=browser), then gzip -9 and brotli q11 with
 // node:zlib. commerce-fetch's bundle loads its .wasm with a separate request, so the .wasm files it
-// fetches (as published, each compressed on its own) are added to its total: commerce_fetch_bg.wasm for
-// createFetch, and commerce_fetch_extras_bg.wasm too for createClient, which a page fetches on first need.
+// fetches (as published, each compressed on its own) are added to its total: commerce_fetch_lite_bg.wasm
+// for createFetch (and commerce_fetch_extras_bg.wasm with the chunk that loads it, for a page that meets
+// their first need), commerce_fetch_bg.wasm (everything) for createClient.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ const outDir = join(repo, ".cache/bench/size");
 
 const entries = {
   "commerce-fetch": 'export { createFetch } from "commerce-fetch";\n',
+  "commerce-fetch, then the extras": 'export { createFetch } from "commerce-fetch";\n',
   "commerce-fetch createClient": 'export { createClient } from "commerce-fetch";\n',
   ky: 'export { default } from "ky";\n',
   ofetch: 'export { ofetch } from "ofetch";\n',
@@ -22,8 +24,9 @@ const entries = {
  * page imports on first need (its bindings).
  */
 const WASM_FETCHED = {
-  "commerce-fetch": ["commerce_fetch_bg.wasm"],
-  "commerce-fetch createClient": ["commerce_fetch_bg.wasm", "commerce_fetch_extras_bg.wasm"],
+  "commerce-fetch": ["commerce_fetch_lite_bg.wasm"],
+  "commerce-fetch, then the extras": ["commerce_fetch_lite_bg.wasm", "commerce_fetch_extras_bg.wasm"],
+  "commerce-fetch createClient": ["commerce_fetch_bg.wasm"],
 };
 
 const sizes = (bytes) => ({
@@ -67,8 +70,8 @@ export async function packageSizes() {
       ],
     });
     const files = WASM_FETCHED[name];
-    // What the page loads: the entry's chunk and those it imports statically; and for createClient,
-    // which needs the extras, the chunks it imports on first need too.
+    // What the page loads: the entry's chunk and those it imports statically; and when it needs the
+    // extras file, the chunks it imports on first need too (their bindings).
     const loaded = loadedChunks(metafile, files?.includes("commerce_fetch_extras_bg.wasm") === true);
     const js = sum(loaded.map((file) => sizes(readFileSync(join(repo, file)))));
     const row = { js, chunks: loaded.length };
@@ -110,15 +113,15 @@ function loadedChunks(metafile, dynamic) {
 }
 
 /**
- * The wasm's exports by cargo feature (Cargo.toml), all in one file, as they would be without the
- * split; then the second file as the package ships it.
+ * The wasm's exports by cargo feature (Cargo.toml), all in one file: the lite file, then features
+ * added up to the whole file; then the extras file as the package ships it.
  */
 const EXTRAS = ["js-interpret", "js-client", "js-protect"];
 const WASM_FEATURES = [
-  ["createFetch alone (commerce_fetch_bg.wasm, as shipped)", ["js-fetch"]],
+  ["createFetch alone (commerce_fetch_lite_bg.wasm, as shipped)", ["js-fetch"]],
   ["+ interpret()", ["js-fetch", "js-interpret"]],
   ["+ createClient's readers", ["js-fetch", "js-interpret", "js-client"]],
-  ["+ protect (all in one file)", ["js-fetch", ...EXTRAS]],
+  ["+ protect (commerce_fetch_bg.wasm, as shipped)", ["js-fetch", ...EXTRAS]],
   ["commerce_fetch_extras_bg.wasm, as shipped (interpret, readers, protect)", EXTRAS],
 ];
 

@@ -885,12 +885,12 @@ type WasmBytes = typeof globalThis extends { WebAssembly: { validate(bytes: infe
   : ArrayBuffer | ArrayBufferView;
 
 /**
- * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`. The package has two
- * wasm files: `commerce_fetch_bg.wasm`, all that `createFetch` needs, and
- * `commerce_fetch_extras_bg.wasm`, which `interpret`, `createClient`, and `createFetch`'s `protect` and
- * `throwHttpErrors` need as well; give both to use those (they load at once). The default entry points
- * load them themselves; this is for hosts that load them their own way (`commerce-fetch/manual`).
- * Safe to call more than once.
+ * Loads the wasm from a `WebAssembly.Module`, its bytes, a URL or a `Response`: `commerce_fetch_bg.wasm`,
+ * which holds everything. Or, to load less where only `createFetch` is used,
+ * `commerce_fetch_lite_bg.wasm`, with `commerce_fetch_extras_bg.wasm` as the second argument for what
+ * `interpret`, `createClient`, and `createFetch`'s `protect` and `throwHttpErrors` need as well (both load
+ * at once). The default entry points load the wasm themselves; this is for hosts that load it their own
+ * way (`commerce-fetch/manual`). Safe to call more than once.
  */
 export function init(
   moduleOrSource: WasmModule | WasmBytes | URL | string | Response,
@@ -898,8 +898,9 @@ export function init(
 ): Promise<void>;
 
 /**
- * Loads the wasm synchronously from a `WebAssembly.Module` or its bytes: `commerce_fetch_bg.wasm`, and
- * `commerce_fetch_extras_bg.wasm` when given (see `init`). Safe to call more than once.
+ * Loads the wasm synchronously from a `WebAssembly.Module` or its bytes: `commerce_fetch_bg.wasm`, or
+ * `commerce_fetch_lite_bg.wasm` and `commerce_fetch_extras_bg.wasm` when given (see `init`). Safe to call
+ * more than once.
  */
 export function initSync(
   moduleOrBytes: WasmModule | WasmBytes,
@@ -907,13 +908,14 @@ export function initSync(
 ): void;
 
 /**
- * Resolves once the package's wasm is loaded, both files; rejects with an `Error` (its `cause` says why)
+ * Resolves once the package's wasm is loaded, all of it; rejects with an `Error` (its `cause` says why)
  * when it could not be. Node, Deno, Bun and Cloudflare Workers load it at import, so it resolves at once.
- * In a browser the entry starts fetching and compiling `commerce_fetch_bg.wasm` (streaming) when it is
- * imported and does not block the page; `commerce_fetch_extras_bg.wasm` follows on first need
- * (`createClient`, `protect`, `throwHttpErrors`, or this call). `createFetch` and `createClient` may be
- * used at once, and `interpret` once this resolves. To start the downloads with the page itself,
- * preload the files in the HTML (the second only if the page uses what needs it):
+ * In a browser the entry starts fetching and compiling the wasm (streaming) when it is imported and does
+ * not block the page: `commerce_fetch_bg.wasm` (everything) on a page that imports `createClient` or
+ * `interpret`; on a page that only uses `createFetch`, `commerce_fetch_lite_bg.wasm`, and
+ * `commerce_fetch_extras_bg.wasm` on first need (`protect`, `throwHttpErrors`, a failed GraphQL POST, or
+ * this call). `createFetch` and `createClient` may be used at once, and `interpret` once this resolves.
+ * To start the download with the page itself, preload the file in the HTML:
  * `<link rel="preload" href="…/commerce_fetch_bg.wasm" as="fetch" type="application/wasm" crossorigin>`
  * (with Vite, `import wasmUrl from "commerce-fetch/commerce_fetch_bg.wasm?url"` gives its URL).
  */

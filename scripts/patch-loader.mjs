@@ -1,4 +1,4 @@
-// Three changes to the bindings wasm-bindgen generates, each checked so that a CLI upgrade that moves the
+// Four changes to the bindings wasm-bindgen generates, each checked so that a CLI upgrade that moves the
 // code fails the build instead of skipping the change:
 //
 // 1. initSync() compiles its argument unless `instanceof WebAssembly.Module` holds. A module imported in
@@ -38,6 +38,14 @@ replaceOnce(
 );
 // retire() below assigns to `wasm`.
 replaceOnce("let wasmModule, wasmInstance, wasm;", "let wasmModule, wasmInstance, wasm;");
+// 4. One instance of commerce_fetch_bg.wasm (everything) serves two sets of bindings, the base module's
+//    and the extras' (pkg/lib/core.js): it is made with both sets' imports, then given to each, and only
+//    the first runs the start function (which sets up the table of JavaScript values once).
+replaceOnce(
+  "function __wbg_finalize_init(instance, module) {",
+  "function __wbg_finalize_init(instance, module, start = true) {",
+);
+replaceOnce("    wasm.__wbindgen_start();\n", "    if (start) wasm.__wbindgen_start();\n");
 
 const names = [];
 source = source.replace(/^export (class|function) (\w+)/gm, (_, kind, name) => {
@@ -57,6 +65,7 @@ ${source}
 const retired = new Proxy({}, { get: () => () => 0 });
 return {
   ${names.join(", ")}, initSync, init: __wbg_init,
+  imports: __wbg_get_imports, load: __wbg_load, attach: __wbg_finalize_init, exports: () => wasm,
   module: () => wasmModule,
   retire: () => { wasm = retired; },
 };

@@ -1,15 +1,20 @@
-// Prints the size of what a user downloads in a browser: the wasm and the JavaScript of the browser entry.
+// Prints the size of each file a browser page may download: the JavaScript of the browser entry, and the
+// wasm (the whole file for a page that uses createClient or interpret; else the lite file, and the
+// extras with their bindings on first need). What a bundler ships for each use is `make bench`'s
+// bench/size.mjs.
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const files = [
   "dist/commerce_fetch_bg.wasm",
+  "dist/commerce_fetch_lite_bg.wasm",
   "dist/commerce_fetch_extras_bg.wasm",
+  "dist/commerce_fetch_extras.js",
   "dist/api.js",
   "src/browser.js",
+  "src/browser-whole.js",
 ];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const total = { raw: 0, gzip: 0, brotli: 0 };
 const rows = files.map((name) => {
   const bytes = readFileSync(new URL(`../pkg/${name}`, import.meta.url));
   const sizes = {
@@ -17,11 +22,9 @@ const rows = files.map((name) => {
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
-  for (const key of Object.keys(total)) total[key] += sizes[key];
   return [name, sizes];
 });
-rows.push(["total", total]);
-console.log("pkg/ download size                    raw        gzip      brotli");
+console.log("pkg/ file sizes                       raw        gzip      brotli");
 for (const [name, s] of rows) {
   console.log(
     `${name.padEnd(36)} ${kb(s.raw).padStart(9)} ${kb(s.gzip).padStart(11)} ${kb(s.brotli).padStart(11)}`,

@@ -26,17 +26,18 @@ export {
 export { createClient, metaOf } from "./rest.js";
 
 /**
- * Loads the wasm synchronously from a `WebAssembly.Module` or its bytes: `commerce_fetch_bg.wasm`, and
- * `commerce_fetch_extras_bg.wasm` (interpret, createClient, protect) when given. Safe to call more than once.
+ * Loads the wasm synchronously from a `WebAssembly.Module` or its bytes: `commerce_fetch_bg.wasm`
+ * (everything), or `commerce_fetch_lite_bg.wasm` (createFetch) and `commerce_fetch_extras_bg.wasm`
+ * (interpret, createClient, protect) when given. Safe to call more than once.
  */
 export function initSync(moduleOrBytes, extrasModuleOrBytes) {
   core.initSync(moduleOrBytes, extrasModuleOrBytes);
 }
 
 /**
- * Loads the wasm from a `WebAssembly.Module`, bytes, a URL or a `Response`: `commerce_fetch_bg.wasm`,
- * and `commerce_fetch_extras_bg.wasm` (interpret, createClient, protect) when given, both at once.
- * Safe to call more than once.
+ * Loads the wasm from a `WebAssembly.Module`, bytes, a URL or a `Response`: `commerce_fetch_bg.wasm`
+ * (everything), or `commerce_fetch_lite_bg.wasm` (createFetch) and `commerce_fetch_extras_bg.wasm`
+ * (interpret, createClient, protect) when given, both at once. Safe to call more than once.
  */
 export async function init(moduleOrSource, extrasSource) {
   await core.init(moduleOrSource, extrasSource);

@@ -11,13 +11,17 @@
 import { createBindings as baseBindings } from "../dist/commerce_fetch.js";
 
 /**
- * One of the package's two wasm modules, each with bindings of its own: `base`, what createFetch needs
- * (its options, decisions, histories, redirects), loaded by every entry at import; and `extras`
- * (interpret()'s texts, createClient's body readers, protect), which browsers load on first need.
- * Nothing made by one is passed to the other. Each counts its instances made after a trap (its
+ * One of the package's two parts of the core, each with bindings of its own: `base`, what createFetch
+ * needs (its options, decisions, histories, redirects); and `extras` (interpret()'s texts, createClient's
+ * body readers, protect). Every entry loads the base at import, from one of two files:
+ * - commerce_fetch_bg.wasm, the whole core: one instance serves both parts (`shared`). Node, Deno, Bun,
+ *   Workers, edge routes, and a browser page that uses createClient or interpret load it.
+ * - commerce_fetch_lite_bg.wasm, the base alone, for a browser page that only uses createFetch; the
+ *   extras then come from commerce_fetch_extras_bg.wasm on first need (`protect`, a failed GraphQL POST).
+ * Nothing made by one part is passed to the other. Each counts its instances made after a trap (its
  * `generation`): objects of an older generation are rebuilt before use. The extras' bindings
- * (wasm-bindgen's JavaScript for them) are given by the entry: imported with it where it loads the
- * extras at once or synchronously, and in a browser fetched with the .wasm on first need.
+ * (wasm-bindgen's JavaScript for them) are given by the entry: imported with it where the extras come
+ * with the base or load synchronously, and in a browser fetched with the .wasm on first need.
  */
 class Part {
   constructor(create, file) {
@@ -39,6 +43,10 @@ class Part {
     this.source = undefined;
     /** Whether the load on first need may be synchronous (Node, Deno, Bun, Workers: not a browser). */
     this.sync = false;
+    /** Whether its instance is the other part's too (the whole file). */
+    this.shared = false;
+    /** The extras: whether they wait for the base's load, which may hold them. */
+    this.withBase = false;
   }
 
   /** Takes the bindings' factory, unless it has one. */
@@ -63,24 +71,26 @@ class Part {
     return exports;
   }
 
+  /** Makes an instance from `moduleOrSource` and gives it to the bindings (asynchronously). */
+  async instantiate(moduleOrSource) {
+    await this.withBindings();
+    await this.bindings.init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource });
+  }
+
   async init(moduleOrSource) {
     if (this.ready) return;
-    this.loading ??= this.withBindings()
-      .then(() =>
-        this.bindings.init(moduleOrSource === undefined ? undefined : { module_or_path: moduleOrSource }),
-      )
-      .then(
-        () => {
-          this.ready = true;
-          this.loadError = undefined;
-        },
-        (error) => {
-          // A later init() may try again (the network came back).
-          this.loading = undefined;
-          this.loadError = error;
-          throw error;
-        },
-      );
+    this.loading ??= this.instantiate(moduleOrSource).then(
+      () => {
+        this.ready = true;
+        this.loadError = undefined;
+      },
+      (error) => {
+        // A later init() may try again (the network came back).
+        this.loading = undefined;
+        this.loadError = error;
+        throw error;
+      },
+    );
     await this.loading;
   }
 
@@ -131,8 +141,9 @@ class Part {
   notLoaded(caller) {
     if (this === extras && base.coming()) {
       return new Error(
-        `commerce-fetch: ${caller}() needs the second WebAssembly module, ${this.file}, which was not ` +
-          "loaded; pass it to init() or initSync() as the second argument",
+        `commerce-fetch: ${caller}() needs more of the core than commerce_fetch_lite_bg.wasm, which ` +
+          "holds createFetch alone: load commerce_fetch_bg.wasm (everything) instead, or pass " +
+          `${this.file} to init() or initSync() as the second argument`,
       );
     }
     return new Error(
@@ -156,14 +167,22 @@ class Part {
   }
 
   replace() {
+    if (this.shared) {
+      replaceWhole();
+      return;
+    }
     const module = this.bindings.module();
     // Objects of the old bindings may still be collected; their finalizers free into the old instance,
     // which is told to do nothing from now on.
     this.bindings.retire();
     this.bindings = this.create();
     this.generation += 1;
-    if (this === base) hintNames = undefined;
-    this.bindings.initSync({ module });
+    if (this === base) {
+      hintNames = undefined;
+      this.bindings.attach(new WebAssembly.Instance(module, importsOf()), module);
+    } else {
+      this.bindings.initSync({ module });
+    }
   }
 
   /** `bindings[name](...args)` on the current instance, with a trap rescued. */
@@ -178,9 +197,119 @@ class Part {
   }
 }
 
-const base = new Part(baseBindings, "commerce_fetch_bg.wasm");
+/**
+ * The base part, loaded from either file: its instance is made with the extras' imports too (when the
+ * entry gave their bindings), and when it holds the extras (the whole file) it serves them as well.
+ */
+class BasePart extends Part {
+  initSync(moduleOrBytes) {
+    if (this.ready) return this.bindings.exports();
+    const module = isModule(moduleOrBytes) ? moduleOrBytes : new WebAssembly.Module(moduleOrBytes);
+    attach(new WebAssembly.Instance(module, importsOf()), module);
+    return this.bindings.exports();
+  }
+
+  async instantiate(source) {
+    if (source === undefined) {
+      throw new TypeError("init: pass the wasm: a WebAssembly.Module, its bytes, a URL or a Response");
+    }
+    let loaded = source;
+    if (
+      typeof loaded === "string" ||
+      (typeof URL === "function" && loaded instanceof URL) ||
+      (typeof Request === "function" && loaded instanceof Request)
+    ) {
+      loaded = fetch(loaded);
+    }
+    const { instance, module } = await this.bindings.load(await loaded, importsOf());
+    attach(instance, module);
+  }
+
+  /**
+   * Loads asynchronously; when `withExtras`, the extras' bindings are here and nothing else loads them,
+   * the extras wait for this load too: the file may be the whole one, which holds them.
+   */
+  async init(moduleOrSource, withExtras = false) {
+    if (this.ready) return;
+    const starting = this.loading === undefined;
+    const loading = super.init(moduleOrSource);
+    if (
+      starting &&
+      withExtras &&
+      extras.bindings !== undefined &&
+      !extras.ready &&
+      extras.loading === undefined
+    ) {
+      // Settles when this load does; if the file was the lite one, the extras are still to load.
+      const settled = () => {
+        extras.withBase = false;
+        if (!extras.ready) extras.loading = undefined;
+      };
+      extras.withBase = true;
+      extras.loading = loading.then(settled, (error) => {
+        settled();
+        throw error;
+      });
+      extras.loading.catch(() => {});
+    }
+    await loading;
+  }
+}
+
+const base = new BasePart(baseBindings, "commerce_fetch_bg.wasm");
 const extras = new Part(undefined, "commerce_fetch_extras_bg.wasm");
 let hintNames;
+
+/** A compiled module, from this realm or another (a Next.js edge route's `?module` import). */
+function isModule(value) {
+  return (
+    value instanceof WebAssembly.Module ||
+    Object.prototype.toString.call(value) === "[object WebAssembly.Module]"
+  );
+}
+
+/**
+ * What an instance of either file imports: the base bindings' functions, with the extras' when the
+ * entry gave them (scripts/check-whole.mjs checks that a function both have is the same in each).
+ */
+function importsOf() {
+  const own = base.bindings.imports();
+  if (extras.bindings === undefined) return own;
+  const [name] = Object.keys(own);
+  const theirs = Object.values(extras.bindings.imports())[0];
+  return { [name]: { ...theirs, ...own[name] } };
+}
+
+/**
+ * Gives a fresh instance to the base bindings, and to the extras' too when it holds them (the whole
+ * file) and they are not loaded from their own file; only the first runs the start function.
+ */
+function attach(instance, module) {
+  base.bindings.attach(instance, module);
+  base.ready = true;
+  const whole = typeof instance.exports.interpret === "function";
+  const ownLoad = extras.loading !== undefined && !extras.withBase;
+  if (!whole || extras.bindings === undefined || extras.ready || ownLoad) return;
+  extras.bindings.attach(instance, module, false);
+  extras.ready = true;
+  extras.loadError = undefined;
+  base.shared = true;
+  extras.shared = true;
+}
+
+/** After a trap in the whole file's instance: a fresh one for both parts. */
+function replaceWhole() {
+  const module = base.bindings.module();
+  for (const part of [base, extras]) {
+    part.bindings.retire();
+    part.bindings = part.create();
+    part.generation += 1;
+  }
+  hintNames = undefined;
+  const instance = new WebAssembly.Instance(module, importsOf());
+  base.bindings.attach(instance, module);
+  extras.bindings.attach(instance, module, false);
+}
 
 /** The longest string passed into the wasm for a name (a method, a preset, a header name). */
 const MAX_NAME = 100;
@@ -217,7 +346,7 @@ export function initSync(moduleOrBytes, extrasModuleOrBytes) {
 /** Loads the base module, and the extras when given (both at once), unless loaded. */
 export async function init(moduleOrSource, extrasSource) {
   await Promise.all([
-    base.init(moduleOrSource),
+    base.init(moduleOrSource, extrasSource === undefined),
     extrasSource === undefined ? undefined : extras.init(extrasSource),
   ]);
 }

@@ -1,14 +1,12 @@
 // Next.js and Vercel edge routes: `?module` gives a compiled WebAssembly.Module, possibly from another
-// realm (the build patches the loader so that such a module is accepted).
+// realm (the package accepts such a module). The whole wasm, every feature.
 
-import { _extrasBindings, _extrasFrom, initSync } from "../dist/api.js";
+import { _extrasBindings, initSync } from "../dist/api.js";
 import wasmModule from "../dist/commerce_fetch_bg.wasm?module";
 import { createBindings } from "../dist/commerce_fetch_extras.js";
-import extrasModule from "../dist/commerce_fetch_extras_bg.wasm?module";
 
-initSync(wasmModule);
-// The extras (interpret, createClient, protect) are instantiated on first need.
+// Both sets of bindings first: one instance serves them both.
 _extrasBindings(createBindings);
-_extrasFrom(extrasModule, true);
+initSync(wasmModule);
 
 export * from "../dist/api.js";

@@ -1,15 +1,13 @@
 // Cloudflare Workers: importing a .wasm file gives a compiled WebAssembly.Module (compiling from bytes
-// at run time is blocked there), which is instantiated synchronously.
+// at run time is blocked there), which is instantiated synchronously: the whole wasm, every feature.
 
-import { _extrasBindings, _extrasFrom, _inWorkers, initSync } from "../dist/api.js";
+import { _extrasBindings, _inWorkers, initSync } from "../dist/api.js";
 import wasmModule from "../dist/commerce_fetch_bg.wasm";
 import { createBindings } from "../dist/commerce_fetch_extras.js";
-import extrasModule from "../dist/commerce_fetch_extras_bg.wasm";
 
-initSync(wasmModule);
-// The extras (interpret, createClient, protect) are instantiated on first need.
+// Both sets of bindings first: one instance serves them both.
 _extrasBindings(createBindings);
-_extrasFrom(extrasModule, true);
+initSync(wasmModule);
 _inWorkers();
 
 export * from "../dist/api.js";

@@ -87,8 +87,8 @@ async function bundle(entry, outfile, options) {
 }
 
 /** The browser page: out/index.html, out/src/page.js and out/dist/*.wasm, where browser.js's
- * `new URL("../dist/commerce_fetch_bg.wasm", import.meta.url)` finds it from the bundle (and the
- * extras file the same way). */
+ * `new URL("../dist/commerce_fetch_lite_bg.wasm", import.meta.url)` finds it from the bundle (and the
+ * other two files the same way). */
 let pageBuilt;
 function buildPage() {
   pageBuilt ??= (async () => {
@@ -99,7 +99,11 @@ function buildPage() {
       throw new Error(`the page bundle does not use pkg/src/browser.js: ${inputs.join(", ")}`);
     mkdirSync(join(out, "dist"));
     cpSync(join(drivers, "index.html"), join(out, "index.html"));
-    for (const wasm of ["commerce_fetch_bg.wasm", "commerce_fetch_extras_bg.wasm"])
+    for (const wasm of [
+      "commerce_fetch_bg.wasm",
+      "commerce_fetch_lite_bg.wasm",
+      "commerce_fetch_extras_bg.wasm",
+    ])
       cpSync(join(repo, "pkg/dist", wasm), join(out, "dist", wasm));
     return out;
   })();

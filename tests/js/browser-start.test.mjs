@@ -2,10 +2,12 @@
 // graph (or in the /inline entry's), and a page that calls createFetch() before the wasm has arrived
 // gets a fetch at once whose first call waits for the wasm and is retried as usual. A GET with no
 // headers goes at once, before the wasm arrives; a request with headers waits for it. Runs the built
-// package (pkg/src/browser.js, pkg/dist/) unbundled, with the .wasm held back, in headless Chromium
-// and, through WebDriver, Firefox and WebKit.
+// package (pkg/src/browser.js, pkg/dist/) with the .wasm held back, in headless Chromium and, through
+// WebDriver, Firefox and WebKit: unbundled, and bundled by esbuild as a user ships it, where which wasm
+// file a page loads depends on what it imports (the whole file with createClient or interpret, else
+// the lite file, and the extras on first need).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -15,6 +17,8 @@ import { Scope } from "../lib/processes.mjs";
 import { openSession } from "../lib/webdriver.mjs";
 
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
+/** Where the bundled pages' scripts are written: page `name`'s at `name`/main.js, served at /`name`/main.js. */
+const bundleDir = fileURLToPath(new URL("../../.cache/tests/browser-start/bundle/", import.meta.url));
 const CHROMIUM = process.env.SMOKE_CHROMIUM ?? "/usr/bin/chromium";
 /** How long the server holds the .wasm back: far longer than the page needs for everything else. */
 const WASM_DELAY_MS = 800;
@@ -80,14 +84,22 @@ ${ERRORS}
 </script>`;
 
 /**
- * A page that uses createFetch alone: its GET never makes it download the extras module; a GraphQL
- * POST that meets a 503 loads them to decide (its reader is there) and is repeated.
+ * A page whose script is /`name`/main.js, bundled by esbuild from `SCRIPTS[name]` alone (as the build
+ * of a site with that one page would be). The package's `new URL("../dist/…", import.meta.url)` is
+ * copied as it is, so the bundle finds the .wasm files at /dist/.
  */
-const GRAPHQL_PAGE = `<!doctype html>
+const bundledPage = (name) => `<!doctype html>
 <meta charset="utf-8">
 ${ERRORS}
-<script type="module">
-  import { createFetch, retryInfo } from "/src/browser.js";
+<script type="module" src="/${name}/main.js"></script>`;
+
+const SCRIPTS = {
+  /**
+   * A page that uses createFetch alone loads the lite file: its GET never makes it download the
+   * extras; a GraphQL POST that meets a 503 loads them to decide (its reader is there) and is repeated.
+   */
+  fetchOnly: `
+  import { createFetch, retryInfo } from "commerce-fetch";
   const api = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } } });
   const out = {};
   out.get = (await api("/plain")).status;
@@ -100,7 +112,15 @@ ${ERRORS}
   out.graphql = res.status;
   out.attempts = retryInfo(res)?.attempts;
   window.result = out;
-</script>`;
+`,
+  /** A page that makes a client at its top level loads the whole file, and nothing else. */
+  client: `
+  import { createClient, createFetch, retryInfo } from "commerce-fetch";
+  const client = createClient({ storeHash: "abc123", accessToken: "not-a-real-token" });
+  const res = await createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } } })("/flaky");
+  window.result = { client: typeof client.get, status: res.status, attempts: retryInfo(res)?.attempts };
+`,
+};
 
 let server;
 let flakyCalls = 0;
@@ -119,8 +139,9 @@ before(async () => {
     if (path === "/mark")
       firstAsked[`/mark ${new URL(req.url, "http://x").searchParams.get("at")}`] = Date.now();
     if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    if (path === "/graphql.html")
-      return res.writeHead(200, { "content-type": "text/html" }).end(GRAPHQL_PAGE);
+    const page = /^\/(\w+)\.html$/.exec(path)?.[1];
+    if (SCRIPTS[page] !== undefined)
+      return res.writeHead(200, { "content-type": "text/html" }).end(bundledPage(page));
     if (path === "/plain" || path === "/mark") return res.writeHead(200).end("ok");
     if (path === "/graphql") {
       graphqlCalls += 1;
@@ -133,8 +154,10 @@ before(async () => {
       return flakyCalls % 2 === 1 ? res.writeHead(503).end("busy") : res.writeHead(200).end("ok");
     }
     if (path.endsWith(".wasm")) wasmAsked.push([path, Date.now()]);
-    const file = join(pkg, normalize(path));
-    if (!file.startsWith(pkg)) return res.writeHead(404).end();
+    const bundled = /^\/(\w+)\/(.*\.js)$/.exec(path);
+    const root = SCRIPTS[bundled?.[1]] !== undefined ? join(bundleDir, bundled[1]) : pkg;
+    const file = join(root, normalize(root === pkg ? path : bundled[2]));
+    if (!file.startsWith(root)) return res.writeHead(404).end();
     let body;
     try {
       body = readFileSync(file);
@@ -151,6 +174,27 @@ before(async () => {
 });
 
 after(() => server?.close());
+
+// The bundled pages, as a user's build makes them: esbuild with code splitting, the package's
+// `sideEffects` read from pkg/package.json.
+before(async () => {
+  rmSync(bundleDir, { recursive: true, force: true });
+  mkdirSync(bundleDir, { recursive: true });
+  for (const [name, script] of Object.entries(SCRIPTS)) {
+    const entry = join(bundleDir, `${name}.src.js`);
+    writeFileSync(entry, script);
+    await build({
+      entryPoints: { main: entry },
+      outdir: join(bundleDir, name),
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "browser",
+      alias: { "commerce-fetch": join(pkg, "src/browser.js") },
+      logLevel: "error",
+    });
+  }
+});
 
 for (const entry of ["src/browser.js", "dist/inline.js"]) {
   test(`${entry} has no top-level await in its module graph`, async () => {
@@ -216,6 +260,11 @@ async function openPage(t, engine, path) {
 for (const engine of ["chromium", "firefox", "webkit"]) {
   test(`${engine}: a page calls createFetch() before the wasm arrives and gets a retried answer`, async (t) => {
     const { out, openedAt } = await openPage(t, engine, "/");
+    // Unbundled, the page has every module of the package: it loads the whole file, once.
+    assert.deepEqual(
+      wasmAsked.map(([path]) => path),
+      ["/dist/commerce_fetch_bg.wasm"],
+    );
     assert.ok(wasmSentAt - openedAt >= WASM_DELAY_MS - 50, "the server held the wasm back");
     // The module ran and createFetch() returned long before the wasm was even sent.
     assert.ok(out.readyAt - out.createdAt >= WASM_DELAY_MS / 2, JSON.stringify(out));
@@ -242,8 +291,12 @@ for (const engine of ["chromium", "firefox", "webkit"]) {
   });
 
   test(`${engine}: createFetch alone never downloads the extras; a GraphQL POST that fails loads them and is repeated`, async (t) => {
-    const { out } = await openPage(t, engine, "/graphql.html");
+    const { out } = await openPage(t, engine, "/fetchOnly.html");
     assert.deepEqual(out, { get: 200, graphql: 200, attempts: 2 });
+    assert.deepEqual(
+      wasmAsked.map(([path]) => path),
+      ["/dist/commerce_fetch_lite_bg.wasm", "/dist/commerce_fetch_extras_bg.wasm"],
+    );
     const extras = wasmAsked.filter(([path]) => path.endsWith("/commerce_fetch_extras_bg.wasm"));
     assert.equal(extras.length, 1, JSON.stringify(wasmAsked));
     assert.ok(
@@ -251,5 +304,14 @@ for (const engine of ["chromium", "firefox", "webkit"]) {
       "the extras were not asked for before the GraphQL POST",
     );
     assert.ok(extras[0][1] >= firstAsked["/graphql"]);
+  });
+
+  test(`${engine}: a bundled page that makes a client loads the whole wasm alone`, async (t) => {
+    const { out } = await openPage(t, engine, "/client.html");
+    assert.deepEqual(out, { client: "function", status: 200, attempts: 2 });
+    assert.deepEqual(
+      wasmAsked.map(([path]) => path),
+      ["/dist/commerce_fetch_bg.wasm"],
+    );
   });
 }

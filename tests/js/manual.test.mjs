@@ -8,6 +8,7 @@ import * as manual from "../../pkg/src/manual.js";
 
 const require = createRequire(import.meta.url);
 const wasm = readFileSync(new URL("../../pkg/dist/commerce_fetch_bg.wasm", import.meta.url));
+const lite = readFileSync(new URL("../../pkg/dist/commerce_fetch_lite_bg.wasm", import.meta.url));
 const extras = readFileSync(new URL("../../pkg/dist/commerce_fetch_extras_bg.wasm", import.meta.url));
 
 test("before the wasm is loaded, calls say what to do, and init() without the wasm is a TypeError", async () => {
@@ -17,17 +18,20 @@ test("before the wasm is loaded, calls say what to do, and init() without the wa
     assert.match(error.message, /^init: pass the wasm/);
     return true;
   });
-  await manual.init(wasm);
-  // createFetch needs only the first file; interpret, createClient and protect say what else to load.
+  await manual.init(lite);
+  // createFetch needs only the lite file; interpret, createClient and protect say what else to load.
   assert.equal(typeof manual.createFetch(), "function");
   assert.throws(
     () => manual.interpret(429),
-    /needs the second WebAssembly module, commerce_fetch_extras_bg\.wasm/,
+    /^Error: commerce-fetch: interpret\(\) needs more of the core than commerce_fetch_lite_bg\.wasm, which holds createFetch alone: load commerce_fetch_bg\.wasm \(everything\) instead, or pass commerce_fetch_extras_bg\.wasm to init\(\) or initSync\(\) as the second argument$/,
   );
-  assert.throws(() => manual.createClient({ storeHash: "abc" }), /pass it to init\(\) or initSync\(\)/);
+  assert.throws(
+    () => manual.createClient({ storeHash: "abc" }),
+    /pass commerce_fetch_extras_bg\.wasm to init\(\)/,
+  );
   assert.throws(() => manual.createFetch({ protect: true }), /commerce_fetch_extras_bg\.wasm/);
   await assert.rejects(manual.ready(), /commerce_fetch_extras_bg\.wasm/);
-  await manual.init(wasm, extras);
+  await manual.init(lite, extras);
   assert.equal(manual.interpret(429).text, "Too Many Requests");
   await manual.ready();
 });
@@ -40,6 +44,8 @@ test("require() gives the same API from the CommonJS builds", () => {
   assert.equal(typeof loaded.createFetch(), "function");
   const bare = require("../../pkg/dist/api.cjs");
   assert.throws(() => bare.interpret(429), /first/);
-  bare.initSync(wasm, extras);
+  // The whole file alone holds everything.
+  bare.initSync(wasm);
   assert.equal(bare.interpret(404).text, "Not Found");
+  assert.equal(typeof bare.createClient({ storeHash: "abc", accessToken: "t" }).get, "function");
 });

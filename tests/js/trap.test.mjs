@@ -1,70 +1,25 @@
 // A trapped wasm instance is replaced, so one bad call cannot poison every later request; and nothing a
 // caller passes can make the wasm trap or throw inside a Rust frame in the first place.
 //
-// To make the core trap on purpose, the test loads a copy of the package's wasm in which
-// `Policy.decidesAfter` traps for status 999 (rewritten with binaryen), through the manual entry.
+// To make the core trap on purpose, the test loads a copy of the package's whole wasm (what Node and
+// Workers load: one instance serves every part of the core) in which `Policy.decidesAfter` and
+// `interpret` trap for status 999 (rewritten with binaryen), through the manual entry.
+// trap-split.test.mjs does the same with the two files a browser page may load instead.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import binaryen from "binaryen";
 import { createFetch, initSync, interpret, retryInfo } from "../../pkg/src/manual.js";
+import { scripted, TRAP_STATUS, wasmThatTraps } from "../lib/trap-wasm.mjs";
 
-const TRAP_STATUS = 999;
-
-/**
- * One of the package's wasm files, with its export `name` trapping when its argument `index` (of
- * `type`, binaryen's i32 or f64) is 999.
- */
-function wasmThatTraps(file, name, index, type) {
-  const bytes = readFileSync(new URL(`../../pkg/dist/${file}`, import.meta.url));
-  const module = binaryen.readBinary(bytes);
-  // The features scripts/build.sh gives wasm-opt (what rustc enables for wasm32-unknown-unknown); binaryen
-  // counts the bulk-memory and call_indirect encodings as features of their own.
-  const F = binaryen.Features;
-  module.setFeatures(
-    F.BulkMemory |
-      F.BulkMemoryOpt |
-      F.CallIndirectOverlong |
-      F.MutableGlobals |
-      F.NontrappingFPToInt |
-      F.ReferenceTypes |
-      F.SignExt |
-      F.Multivalue,
-  );
-  const inner = binaryen.getExportInfo(module.getExport(name)).value;
-  const info = binaryen.getFunctionInfo(module.getFunction(inner));
-  const is999 =
-    type === binaryen.f64
-      ? module.f64.eq(module.local.get(index, type), module.f64.const(TRAP_STATUS))
-      : module.i32.eq(module.local.get(index, type), module.i32.const(TRAP_STATUS));
-  const trap = module.if(is999, module.unreachable());
-  const body = module.block(null, [trap, info.body], info.results);
-  module.removeFunction(inner);
-  module.addFunction(inner, info.params, info.results, info.vars, body);
-  assert.ok(module.validate(), "the rewritten wasm is valid");
-  const out = module.emitBinary();
-  module.dispose();
-  return out;
-}
-
-// policy_decidesAfter(ptr, status, asksCaller) in the base module, and interpret(status) in the extras.
+// policy_decidesAfter(ptr, status, asksCaller), of the base part, and interpret(status), of the extras.
 initSync(
-  wasmThatTraps("commerce_fetch_bg.wasm", "policy_decidesAfter", 1, binaryen.i32),
-  wasmThatTraps("commerce_fetch_extras_bg.wasm", "interpret", 0, binaryen.f64),
+  wasmThatTraps("commerce_fetch_bg.wasm", [
+    ["policy_decidesAfter", 1, binaryen.i32],
+    ["interpret", 0, binaryen.f64],
+  ]),
 );
 
 const quick = { backoff: { baseMs: 20, maxMs: 20, jitter: "none" } };
-
-/**
- * A `fetch` that answers each call with the next status of `statuses` (the last one repeats); 999 comes
- * as a look-alike response, since a `Response` cannot carry it.
- */
-function scripted(...statuses) {
-  return async () => {
-    const status = statuses.length > 1 ? statuses.shift() : statuses[0];
-    return status === TRAP_STATUS ? { status, headers: new Headers() } : new Response(null, { status });
-  };
-}
 
 test("a trap fails only its own call; the instance is replaced and every other call goes on", async () => {
   const client = createFetch({ fetch: scripted(503, 200), retry: quick });
@@ -92,7 +47,7 @@ test("a trap fails only its own call; the instance is replaced and every other c
   assert.equal(interpret(429).text, "Too Many Requests");
 });
 
-test("a trap in the extras module replaces that module alone", async () => {
+test("a trap in interpret replaces the instance both parts share; a call in its retries goes on", async () => {
   const client = createFetch({ fetch: scripted(503, 200), retry: quick });
   const inFlight = client("https://example.invalid/e");
   assert.throws(
@@ -100,7 +55,7 @@ test("a trap in the extras module replaces that module alone", async () => {
     (error) => /has been replaced/.test(error.message) && error.cause instanceof WebAssembly.RuntimeError,
   );
   assert.equal(interpret(404).text, "Not Found");
-  // The base module's call in the middle of its retries went on where it was.
+  // The call in the middle of its retries went on where it was, on the fresh instance.
   const res = await inFlight;
   assert.equal(retryInfo(res).attempts, 2);
 });

@@ -81,8 +81,12 @@ function parseResult(output) {
 const npmInstall = (dir, args) => npmInstallIn(scope, dir, args);
 
 let packedWasmHash; // set once the package is packed
-const WASM_FILES = ["dist/commerce_fetch_bg.wasm", "dist/commerce_fetch_extras_bg.wasm"];
-/** One hash of both wasm files of the package in `dir`. */
+const WASM_FILES = [
+  "dist/commerce_fetch_bg.wasm",
+  "dist/commerce_fetch_lite_bg.wasm",
+  "dist/commerce_fetch_extras_bg.wasm",
+];
+/** One hash of the wasm files of the package in `dir`. */
 const wasmHash = (dir) => sha256(Buffer.concat(WASM_FILES.map((f) => readFileSync(join(dir, f)))));
 const sha256 = (data) => createHash("sha256").update(data).digest("hex");
 
@@ -336,8 +340,9 @@ const runtimes = {
     rmSync(join(dir, "dist"), { recursive: true, force: true });
     await run(join(dir, "node_modules/.bin/vite"), ["build"], { cwd: dir });
     const wasm = readdirSync(join(dir, "dist/assets")).filter((f) => f.endsWith(".wasm"));
-    // commerce_fetch_bg.wasm, and the extras the page loads on first need.
-    if (wasm.length !== 2) throw new Error(`vite build emitted ${wasm.length} .wasm assets, expected 2`);
+    // Vite ships every file the package's modules point at: the whole wasm, which this page loads (it
+    // uses createClient and interpret), and the lite and extras files of a page that uses createFetch alone.
+    if (wasm.length !== 3) throw new Error(`vite build emitted ${wasm.length} .wasm assets, expected 3`);
     const port = await freePort();
     const preview = start(
       join(dir, "node_modules/.bin/vite"),
