@@ -6,9 +6,10 @@
 //   fetch                      no library: the first request goes once the page's module runs
 //   ky                         ky.create(), then a request
 //   commerce-fetch             createFetch(), then a GET (the wasm loads without blocking the page,
-//                              and a GET with no headers goes before it arrives)
+//                              and the GET goes before it arrives)
 //   commerce-fetch + preload   the same, with the wasm preloaded by a <link> in the HTML
-//   commerce-fetch, a header   the GET with an Accept header, which waits for the wasm
+//   commerce-fetch, a header   the GET with an Accept header (goes before the wasm too, following no
+//                              redirect until the core has said whether the header is a credential)
 //   commerce-fetch, blocking   as the entry did before: `await init()` at the top of the module graph
 // Files are served gzip-compressed, as a CDN serves them.
 //

@@ -453,11 +453,13 @@ export type CommerceFetch = (input: FetchInput, init?: CommerceRequestInit) => P
  * it returns at once, its calls wait for the wasm, and an option only the wasm can check (a range, a
  * method or header name, a preset) is reported by each call rejecting with that `TypeError` instead of
  * by `createFetch` throwing it. Everywhere else, and in a browser once {@link ready} has resolved, it
- * throws at once. Meanwhile a call that is a GET or HEAD of a URL with no headers and no body (and no
- * `protect` in the options) sends its first attempt at once, so that it overlaps the wasm's download;
- * the core decides on its answer when the wasm is there, its `timeout` counts from when it went, and
- * with a bad option its answer is dropped and the call rejects with the `TypeError` all the same.
- * Other calls are sent once the wasm is there.
+ * throws at once. Meanwhile a call that is a GET or HEAD of a URL with no body (and no `protect` in the
+ * options) sends its first attempt at once, so that it overlaps the wasm's download; the core decides
+ * on its answer when the wasm is there, its `timeout` counts from when it went, and with a bad option
+ * its answer is dropped and the call rejects with the `TypeError` all the same. When it has headers, the
+ * attempt follows no redirect until the core has said whether one of them carries credentials; a
+ * redirect is then followed by sending it again, or refused (`RedirectError`). Other calls are sent
+ * once the wasm is there.
  *
  * @throws TypeError naming the option, when an option is invalid.
  */

@@ -103,6 +103,8 @@ function goFirst(client, input, init) {
     return undefined;
   }
   const early = { request, sent: undefined, controller: undefined, at: 0, release() {}, cancel() {} };
+  /** Whether it goes with a manual redirect only until the core says if a header carries credentials. */
+  early.unsure = request.following === undefined;
   if (client.protect !== undefined || !request.mayGoFirst() || client.sharesReads()) return early;
   const controller = new AbortController();
   const caller = request.signal;
@@ -131,6 +133,17 @@ async function run(client, input, init, early) {
   else {
     request = early.request;
     request.adopt(policy);
+    // Its headers carry no credentials: a redirect its manual first attempt did not follow is sent
+    // again as fetch would send it, following the redirect.
+    if (early.unsure && early.sent !== undefined && request.following === false) {
+      const { controller } = early;
+      early.sent = early.sent.then((response) =>
+        textOf(response, "type") === "opaqueredirect"
+          ? client.send(request.inputForAttempt(), request.initForAttempt(controller.signal))
+          : response,
+      );
+      early.sent.catch(() => {});
+    }
   }
   const caller = request.signal;
   // A first attempt that went before the wasm arrived (see goFirst) counts from when it went.

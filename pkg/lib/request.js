@@ -118,17 +118,19 @@ export class CallerRequest {
 
   /**
    * Whether its first attempt may go before the core has checked the options (a browser still
-   * loading the wasm): a GET or HEAD of a URL with no body and no headers, whose redirects the
-   * browser follows itself. Nothing of it depends on the options, except its time limit, which holds
-   * from when it went; should an option be bad, its answer is dropped and the call rejects all the same.
+   * loading the wasm): a GET or HEAD of a URL with no body. Nothing of it depends on the options,
+   * except its time limit, which holds from when it went, and, when it has headers, whether one of
+   * them carries credentials (`following` is then undefined): such an attempt goes with a manual
+   * redirect, which follows nothing, and once the core has said, an answer that is a redirect is
+   * dropped and the attempt sent again as fetch would (see client.js `run`). Should an option be bad,
+   * its answer is dropped and the call rejects all the same.
    */
   mayGoFirst() {
     return (
-      this.following === false &&
+      this.following !== true &&
       this.request === undefined &&
       this.body === NO_BODY &&
       (this.method === "GET" || this.method === "HEAD") &&
-      this.headerNames().length === 0 &&
       this.signal?.aborted !== true
     );
   }
@@ -140,11 +142,11 @@ export class CallerRequest {
 
   /**
    * The init for one attempt: the caller's, with `signal` in place of theirs when given, and a manual
-   * redirect when the package follows redirects itself.
+   * redirect when the package follows redirects itself, or may have to (undefined: not known yet).
    */
   initForAttempt(signal) {
     const init = this.init;
-    if (!this.following) return signal === undefined ? init : { ...init, signal };
+    if (this.following === false) return signal === undefined ? init : { ...init, signal };
     // Most calls have no init: a literal is cheaper than copying one.
     if (init === undefined)
       return signal === undefined ? { redirect: "manual" } : { redirect: "manual", signal };

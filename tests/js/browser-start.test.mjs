@@ -1,7 +1,8 @@
 // The browser entry does not block the page on the wasm: no top-level await anywhere in its module
 // graph (or in the /inline entry's), and a page that calls createFetch() before the wasm has arrived
-// gets a fetch at once whose first call waits for the wasm and is retried as usual. A GET with no
-// headers goes at once, before the wasm arrives; a request with headers waits for it. Runs the built
+// gets a fetch at once whose first call waits for the wasm and is retried as usual. A GET goes at once,
+// before the wasm arrives; with headers, it follows no redirect until the core has said whether a header
+// carries credentials. Runs the built
 // package (pkg/src/browser.js, pkg/dist/) with the .wasm held back, in headless Chromium and, through
 // WebDriver, Firefox and WebKit: unbundled, and bundled by esbuild as a user ships it, where which wasm
 // file a page loads depends on what it imports (the whole file with createClient or interpret, else
@@ -47,6 +48,18 @@ ${ERRORS}
   out.createdAt = performance.now();
   ready().then(() => (out.readyAt = performance.now()));
   const withHeader = retrying("/with-header", { headers: { "x-store": "a" } });
+  // Both go at once with a manual redirect. Once the core is there, the one whose header carries no
+  // credentials is sent again and follows the redirect; the other is refused, as it would have been.
+  const redirectPlain = retrying("/redirect-plain", { headers: { "x-store": "a" } }).then(
+    async (res) => \`\${res.status} \${await res.text()}\`,
+    (error) => \`\${error.name}: \${error.message}\`,
+  );
+  const redirectCredential = retrying("/redirect-credential", {
+    headers: { "x-auth-token": "not-a-real-token" },
+  }).then(
+    (res) => \`resolved \${res.status}\`,
+    (error) => error.name,
+  );
   const badEarly = badLimit("/bad-early").then(
     () => "resolved",
     (error) => \`\${error.name}: \${error.message}\`,
@@ -69,6 +82,8 @@ ${ERRORS}
   out.attempts = retryInfo(res)?.attempts;
   out.respondedAt = performance.now();
   out.withHeader = (await withHeader).status;
+  out.redirectPlain = await redirectPlain;
+  out.redirectCredential = await redirectCredential;
   out.badEarly = await badEarly;
   out.hanging = await hanging;
   out.abortedEarly = await abortedEarly;
@@ -126,8 +141,9 @@ let server;
 let flakyCalls = 0;
 let graphqlCalls = 0;
 let wasmSentAt;
-/** When each path was first asked for. */
+/** When each path was first asked for, and how many times. */
 const firstAsked = {};
+const asked = {};
 /** Each request for a .wasm file: its path and when. */
 const wasmAsked = [];
 
@@ -136,6 +152,10 @@ before(async () => {
   server = await listen((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     firstAsked[path] ??= Date.now();
+    asked[path] = (asked[path] ?? 0) + 1;
+    if (path === "/redirect-plain" || path === "/redirect-credential")
+      return res.writeHead(302, { location: path.replace("redirect", "target") }).end();
+    if (path.startsWith("/target-")) return res.writeHead(200).end("target");
     if (path === "/mark")
       firstAsked[`/mark ${new URL(req.url, "http://x").searchParams.get("at")}`] = Date.now();
     if (path === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
@@ -218,6 +238,7 @@ function resetServer() {
   graphqlCalls = 0;
   wasmSentAt = undefined;
   for (const key of Object.keys(firstAsked)) delete firstAsked[key];
+  for (const key of Object.keys(asked)) delete asked[key];
   wasmAsked.length = 0;
 }
 
@@ -274,14 +295,22 @@ for (const engine of ["chromium", "firefox", "webkit"]) {
     assert.equal(out.attempts, 2, "the 503 was retried");
     assert.equal(out.interpret, "Too Many Requests");
     assert.match(out.badLimit, /^TypeError: createFetch: option `retry\.limit` must be/);
-    // The GET with no headers went at once, overlapping the wasm's download; so did the one whose
-    // client has a bad option, whose call still rejects with the option's TypeError. The request
-    // with a header waited for the core.
+    // The GET went at once, overlapping the wasm's download; so did the one whose client has a bad
+    // option, whose call still rejects with the option's TypeError, and those with headers.
     assert.ok(firstAsked["/flaky"] < wasmSentAt, "the first GET went before the wasm was sent");
     assert.ok(firstAsked["/bad-early"] < wasmSentAt);
     assert.match(out.badEarly, /^TypeError: createFetch: option `retry\.limit` must be/);
-    assert.ok(firstAsked["/with-header"] >= wasmSentAt, "the request with a header waited for the wasm");
+    assert.ok(firstAsked["/with-header"] < wasmSentAt, "the GET with a header went before the wasm");
     assert.equal(out.withHeader, 200);
+    // Redirects: neither early attempt followed one. Then the GET whose header is no credential was
+    // sent again, after the wasm, and followed it; the one with X-Auth-Token was refused.
+    assert.ok(firstAsked["/redirect-plain"] < wasmSentAt && firstAsked["/redirect-credential"] < wasmSentAt);
+    assert.equal(out.redirectPlain, "200 target");
+    assert.equal(asked["/redirect-plain"], 2);
+    assert.ok(firstAsked["/target-plain"] >= wasmSentAt);
+    assert.equal(out.redirectCredential, "RedirectError");
+    assert.equal(asked["/redirect-credential"], 1);
+    assert.equal(asked["/target-credential"], undefined, "the credential was not sent on");
     assert.ok(firstAsked["/hang"] < wasmSentAt);
     assert.match(out.hanging, /^TimeoutError after \d+ ms$/);
     const after = Number(out.hanging.match(/\d+/)[0]);

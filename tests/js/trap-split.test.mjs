@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import binaryen from "binaryen";
 import { createFetch, initSync, interpret, retryInfo } from "../../pkg/src/manual.js";
-import { scripted, TRAP_STATUS, wasmThatTraps } from "../lib/trap-wasm.mjs";
+import { checkInterpretTrap, scripted, TRAP_STATUS, wasmThatTraps } from "../lib/trap-wasm.mjs";
 
 initSync(
   wasmThatTraps("commerce_fetch_lite_bg.wasm", [["policy_decidesAfter", 1, binaryen.i32]]),
@@ -29,12 +29,5 @@ test("a trap in the lite file's instance fails its own call; a call in its retri
 });
 
 test("a trap in the extras' instance replaces it alone", async () => {
-  const client = createFetch({ fetch: scripted(503, 200), retry: quick });
-  const inFlight = client("https://example.invalid/e");
-  assert.throws(
-    () => interpret(TRAP_STATUS),
-    (error) => /has been replaced/.test(error.message) && error.cause instanceof WebAssembly.RuntimeError,
-  );
-  assert.equal(interpret(404).text, "Not Found");
-  assert.equal(retryInfo(await inFlight).attempts, 2);
+  await checkInterpretTrap({ createFetch, interpret, retryInfo });
 });

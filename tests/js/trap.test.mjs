@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import binaryen from "binaryen";
 import { createFetch, initSync, interpret, retryInfo } from "../../pkg/src/manual.js";
-import { scripted, TRAP_STATUS, wasmThatTraps } from "../lib/trap-wasm.mjs";
+import { checkInterpretTrap, scripted, TRAP_STATUS, wasmThatTraps } from "../lib/trap-wasm.mjs";
 
 // policy_decidesAfter(ptr, status, asksCaller), of the base part, and interpret(status), of the extras.
 initSync(
@@ -48,16 +48,7 @@ test("a trap fails only its own call; the instance is replaced and every other c
 });
 
 test("a trap in interpret replaces the instance both parts share; a call in its retries goes on", async () => {
-  const client = createFetch({ fetch: scripted(503, 200), retry: quick });
-  const inFlight = client("https://example.invalid/e");
-  assert.throws(
-    () => interpret(TRAP_STATUS),
-    (error) => /has been replaced/.test(error.message) && error.cause instanceof WebAssembly.RuntimeError,
-  );
-  assert.equal(interpret(404).text, "Not Found");
-  // The call in the middle of its retries went on where it was, on the fresh instance.
-  const res = await inFlight;
-  assert.equal(retryInfo(res).attempts, 2);
+  await checkInterpretTrap({ createFetch, interpret, retryInfo });
 });
 
 test("many traps in a row never leave the package broken", async () => {

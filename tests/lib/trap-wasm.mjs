@@ -46,6 +46,22 @@ export function wasmThatTraps(file, traps) {
 }
 
 /**
+ * A trap in `interpret` (of `api`, the manual entry loaded with a wasm from `wasmThatTraps`) fails that
+ * call only, with an error that says the instance was replaced; `interpret` works at once after it, and a
+ * call in the middle of its retries when it happened goes on to its second attempt.
+ */
+export async function checkInterpretTrap(api) {
+  const quick = { backoff: { baseMs: 20, maxMs: 20, jitter: "none" } };
+  const inFlight = api.createFetch({ fetch: scripted(503, 200), retry: quick })("https://example.invalid/e");
+  assert.throws(
+    () => api.interpret(TRAP_STATUS),
+    (error) => /has been replaced/.test(error.message) && error.cause instanceof WebAssembly.RuntimeError,
+  );
+  assert.equal(api.interpret(404).text, "Not Found");
+  assert.equal(api.retryInfo(await inFlight).attempts, 2);
+}
+
+/**
  * A `fetch` that answers each call with the next status of `statuses` (the last one repeats); 999 comes
  * as a look-alike response, since a `Response` cannot carry it.
  */
