@@ -226,8 +226,9 @@ class BasePart extends Part {
   }
 
   /**
-   * Loads asynchronously; when `withExtras`, the extras' bindings are here and nothing else loads them,
-   * the extras wait for this load too: the file may be the whole one, which holds them.
+   * Loads asynchronously. With `withExtras` (no extras file was given), the extras wait for this load
+   * when their bindings are here and nothing loads them yet: the file may be the whole one, which holds
+   * them.
    */
   async init(moduleOrSource, withExtras = false) {
     if (this.ready) return;
