@@ -350,10 +350,39 @@ const runtimes = {
       { cwd: dir },
     );
     await waitForPort(port, preview, "vite preview");
+    // A page that uses createFetch alone, built on its own: it loads the lite file (the page checks).
+    await run(join(dir, "node_modules/.bin/vite"), ["build", "--config", "vite.lite.config.js"], {
+      cwd: dir,
+    });
+    const litePort = await freePort();
+    const litePreview = start(
+      join(dir, "node_modules/.bin/vite"),
+      [
+        "preview",
+        "--config",
+        "vite.lite.config.js",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(litePort),
+        "--strictPort",
+      ],
+      { cwd: dir },
+    );
+    await waitForPort(litePort, litePreview, "vite preview (lite)");
     const browser = await chromium();
     const detail = `vite ${installedVersion(dir, "vite")}, Chromium ${browser.version()}`;
     const check = pageCheck("vite-chromium", detail, server, `http://127.0.0.1:${port}`);
-    return [{ ...check, after: () => stop(preview) }];
+    const lite = pageCheck(
+      "vite-lite-chromium",
+      `${detail}, createFetch alone`,
+      server,
+      `http://127.0.0.1:${litePort}`,
+    );
+    return [
+      { ...check, after: () => stop(preview) },
+      { ...lite, after: () => stop(litePreview) },
+    ];
   },
 
   // Two origins of its own (tests/smoke/cors.mjs), serving the built package as files.
@@ -486,7 +515,7 @@ const checkNames = {
   esbuild: ["esbuild-chromium"],
   typescript: ["ts-nodenext-cjs"],
   workerd: ["workerd"],
-  vite: ["vite-chromium"],
+  vite: ["vite-chromium", "vite-lite-chromium"],
   cors: ["cors-chromium"],
   "next-turbopack": nextChecks("next-turbopack", ["page", "node", "edge", "memo"], ["page", "edge", "memo"]),
   "next-webpack": nextChecks("next-webpack", ["page", "node", "memo"], ["page", "memo"]),
