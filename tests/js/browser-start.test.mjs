@@ -1,12 +1,11 @@
 // The browser entry does not block the page on the wasm: no top-level await anywhere in its module
 // graph (or in the /inline entry's), and a page that calls createFetch() before the wasm has arrived
 // gets a fetch at once whose first call waits for the wasm and is retried as usual. A GET goes at once,
-// before the wasm arrives; with headers, it follows no redirect until the core has said whether a header
-// carries credentials. Runs the built
-// package (pkg/src/browser.js, pkg/dist/) with the .wasm held back, in headless Chromium and, through
-// WebDriver, Firefox and WebKit: unbundled, and bundled by esbuild as a user ships it, where which wasm
-// file a page loads depends on what it imports (the whole file with createClient or interpret, else
-// the lite file, and the extras on first need).
+// before the wasm arrives; with headers, it follows no redirect until the core has said whether a
+// header carries credentials. Runs the built package (pkg/src/browser.js, pkg/dist/) with the .wasm
+// held back, in headless Chromium and, through WebDriver, Firefox and WebKit: unbundled, and bundled by
+// esbuild as a user ships it, where which wasm file a page loads depends on what it imports (the whole
+// file with createClient or interpret, else the lite file, and the extras on first need).
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
