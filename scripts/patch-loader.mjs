@@ -16,13 +16,15 @@ let source = readFileSync(file, "utf8");
 /** The wasm file the bindings are for: `commerce_fetch.js` is for `commerce_fetch_bg.wasm`. */
 const wasmName = `${file.replace(/^.*\//, "").replace(/\.js$/, "")}_bg.wasm`;
 
-function replaceOnce(find, replacement) {
+function replaceOnce(find, replacement, times = 1) {
   const count = source.split(find).length - 1;
-  if (count !== 1) {
-    console.error(`patch-loader: expected ${JSON.stringify(find)} once in ${file}, found it ${count} times`);
+  if (count !== times) {
+    console.error(
+      `patch-loader: expected ${JSON.stringify(find)} ${times} times in ${file}, found it ${count} times`,
+    );
     process.exit(1);
   }
-  source = source.replace(find, replacement);
+  source = source.replaceAll(find, replacement);
 }
 
 replaceOnce(
@@ -39,8 +41,11 @@ replaceOnce(
 // retire() below assigns to `wasm`.
 replaceOnce("let wasmModule, wasmInstance, wasm;", "let wasmModule, wasmInstance, wasm;");
 // 4. One instance of commerce_fetch_bg.wasm (everything) serves two sets of bindings, the base module's
-//    and the extras' (pkg/lib/core.js): it is made with both sets' imports, then given to each, and only
-//    the first runs the start function (which sets up the table of JavaScript values once).
+//    and the extras' (pkg/lib/core.js): the base's initSync() and init() make it with the imports that
+//    `withImports` (createBindings' argument) gives for their own, both sets' in the package; then it is
+//    given to the extras' set, and only the first runs the start function (which sets up the table of
+//    JavaScript values once).
+replaceOnce("const imports = __wbg_get_imports();", "const imports = withImports(__wbg_get_imports());", 2);
 replaceOnce(
   "function __wbg_finalize_init(instance, module) {",
   "function __wbg_finalize_init(instance, module, start = true) {",
@@ -57,15 +62,18 @@ if (names.length === 0 || /^export /m.test(source)) {
   process.exit(1);
 }
 
-source = `/** A fresh set of bindings, with no instance until \`initSync\` or \`init\` is called. */
-export function createBindings() {
+source = `/**
+ * A fresh set of bindings, with no instance until \`initSync\` or \`init\` is called, which make it with
+ * the imports \`withImports\` gives for the bindings' own.
+ */
+export function createBindings(withImports = (imports) => imports) {
 ${source}
 // The compiled module, to make a fresh instance from; and retire(), after which this set's finalizers
 // (and anything else) no longer call into its instance.
 const retired = new Proxy({}, { get: () => () => 0 });
 return {
   ${names.join(", ")}, initSync, init: __wbg_init,
-  imports: __wbg_get_imports, load: __wbg_load, attach: __wbg_finalize_init, exports: () => wasm,
+  imports: __wbg_get_imports, attach: __wbg_finalize_init, instance: () => wasmInstance,
   module: () => wasmModule,
   retire: () => { wasm = retired; },
 };

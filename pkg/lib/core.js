@@ -177,12 +177,8 @@ class Part {
     this.bindings.retire();
     this.bindings = this.create();
     this.generation += 1;
-    if (this === base) {
-      hintNames = undefined;
-      this.bindings.attach(new WebAssembly.Instance(module, importsOf()), module);
-    } else {
-      this.bindings.initSync({ module });
-    }
+    if (this === base) hintNames = undefined;
+    this.bindings.initSync({ module });
   }
 
   /** `bindings[name](...args)` on the current instance, with a trap rescued. */
@@ -198,31 +194,20 @@ class Part {
 }
 
 /**
- * The base part, loaded from either file: its instance is made with the extras' imports too (when the
- * entry gave their bindings), and when it holds the extras (the whole file) it serves them as well.
+ * The base part, loaded from either file: its bindings make the instance with the extras' imports too
+ * (when the entry gave their bindings), and when it holds the extras (the whole file) it serves them as
+ * well.
  */
 class BasePart extends Part {
   initSync(moduleOrBytes) {
-    if (this.ready) return this.bindings.exports();
-    const module = isModule(moduleOrBytes) ? moduleOrBytes : new WebAssembly.Module(moduleOrBytes);
-    attach(new WebAssembly.Instance(module, importsOf()), module);
-    return this.bindings.exports();
+    const exports = super.initSync(moduleOrBytes);
+    shareWithExtras();
+    return exports;
   }
 
-  async instantiate(source) {
-    if (source === undefined) {
-      throw new TypeError("init: pass the wasm: a WebAssembly.Module, its bytes, a URL or a Response");
-    }
-    let loaded = source;
-    if (
-      typeof loaded === "string" ||
-      (typeof URL === "function" && loaded instanceof URL) ||
-      (typeof Request === "function" && loaded instanceof Request)
-    ) {
-      loaded = fetch(loaded);
-    }
-    const { instance, module } = await this.bindings.load(await loaded, importsOf());
-    attach(instance, module);
+  async instantiate(moduleOrSource) {
+    await super.instantiate(moduleOrSource);
+    shareWithExtras();
   }
 
   /**
@@ -257,24 +242,16 @@ class BasePart extends Part {
   }
 }
 
-const base = new BasePart(baseBindings, "commerce_fetch_bg.wasm");
+const base = new BasePart(() => baseBindings(withExtrasImports), "commerce_fetch_bg.wasm");
 const extras = new Part(undefined, "commerce_fetch_extras_bg.wasm");
 let hintNames;
 
-/** A compiled module, from this realm or another (a Next.js edge route's `?module` import). */
-function isModule(value) {
-  return (
-    value instanceof WebAssembly.Module ||
-    Object.prototype.toString.call(value) === "[object WebAssembly.Module]"
-  );
-}
-
 /**
- * What an instance of either file imports: the base bindings' functions, with the extras' when the
- * entry gave them (scripts/check-whole.mjs checks that a function both have is the same in each).
+ * What an instance of either file imports: the base bindings' own functions (`own`), with the extras'
+ * when the entry gave their bindings (scripts/check-whole.mjs checks that a function both have is the
+ * same in each).
  */
-function importsOf() {
-  const own = base.bindings.imports();
+function withExtrasImports(own) {
   if (extras.bindings === undefined) return own;
   const [name] = Object.keys(own);
   const theirs = Object.values(extras.bindings.imports())[0];
@@ -282,16 +259,15 @@ function importsOf() {
 }
 
 /**
- * Gives a fresh instance to the base bindings, and to the extras' too when it holds them (the whole
- * file) and they are not loaded from their own file; only the first runs the start function.
+ * Gives the base's instance to the extras' bindings too, when it holds the extras (the whole file) and
+ * they are not loaded from their own file; the base's ran the start function already.
  */
-function attach(instance, module) {
-  base.bindings.attach(instance, module);
-  base.ready = true;
+function shareWithExtras() {
+  const instance = base.bindings.instance();
   const whole = typeof instance.exports.interpret === "function";
   const ownLoad = extras.loading !== undefined && !extras.withBase;
   if (!whole || extras.bindings === undefined || extras.ready || ownLoad) return;
-  extras.bindings.attach(instance, module, false);
+  extras.bindings.attach(instance, base.bindings.module(), false);
   extras.ready = true;
   extras.loadError = undefined;
   base.shared = true;
@@ -307,9 +283,8 @@ function replaceWhole() {
     part.generation += 1;
   }
   hintNames = undefined;
-  const instance = new WebAssembly.Instance(module, importsOf());
-  base.bindings.attach(instance, module);
-  extras.bindings.attach(instance, module, false);
+  base.bindings.initSync({ module });
+  extras.bindings.attach(base.bindings.instance(), module, false);
 }
 
 /** The longest string passed into the wasm for a name (a method, a preset, a header name). */
