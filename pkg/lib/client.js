@@ -103,8 +103,6 @@ function goFirst(client, input, init) {
     return undefined;
   }
   const early = { request, sent: undefined, controller: undefined, at: 0, release() {}, cancel() {} };
-  /** Whether it goes with a manual redirect only until the core says if a header carries credentials. */
-  early.unsure = request.following === undefined;
   if (client.protect !== undefined || !request.mayGoFirst() || client.sharesReads()) return early;
   const controller = new AbortController();
   const caller = request.signal;
@@ -132,10 +130,13 @@ async function run(client, input, init, early) {
   if (early === undefined) request = new CallerRequest(input, init, policy);
   else {
     request = early.request;
+    // Undefined until the core says whether a header carries credentials: the first attempt went
+    // with a manual redirect (see CallerRequest.mayGoFirst).
+    const unsure = request.following === undefined;
     request.adopt(policy);
     // Its headers carry no credentials: a redirect its manual first attempt did not follow is sent
     // again as fetch would send it, following the redirect.
-    if (early.unsure && early.sent !== undefined && request.following === false) {
+    if (unsure && early.sent !== undefined && request.following === false) {
       const { controller } = early;
       early.sent = early.sent.then((response) =>
         textOf(response, "type") === "opaqueredirect"
