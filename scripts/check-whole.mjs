@@ -37,21 +37,24 @@ const LOADER = new Set([
 
 const problems = [];
 
-/** The top-level functions, classes and variables of `source`, by name, with their text. */
-function items(source) {
+/**
+ * The pieces of `text`, by name, with their text. A piece begins at a line for which `startOf` gives a
+ * name and runs to the next line for which it gives anything but `undefined` (`null` ends a piece and
+ * begins none). The comment above the next piece, and blank lines, are not part of a piece.
+ */
+function pieces(text, startOf) {
   const found = new Map();
-  let name;
+  let name = null;
   let lines = [];
   const end = () => {
-    // The comment above the next item is not part of this one.
     while (lines.length > 1 && /^(\s*$|\/\*\*|\s\*|\/\/)/.test(lines.at(-1))) lines.pop();
-    if (name !== undefined) found.set(name, lines.join("\n"));
+    if (name !== null) found.set(name, lines.join("\n"));
   };
-  for (const line of source.split("\n")) {
-    const start = /^(?:export )?(?:async )?(?:function|class|const|let) (\w+)/.exec(line);
-    if (start !== null) {
+  for (const line of text.split("\n")) {
+    const start = startOf(line);
+    if (start !== undefined) {
       end();
-      name = start[1];
+      name = start;
       lines = [];
     }
     lines.push(line);
@@ -60,26 +63,21 @@ function items(source) {
   return found;
 }
 
+/** The top-level functions, classes and variables of `source`, by name, with their text. */
+function items(source) {
+  return pieces(
+    source,
+    (line) => /^(?:export )?(?:async )?(?:function|class|const|let) (\w+)/.exec(line)?.[1],
+  );
+}
+
 /** The functions of `__wbg_get_imports()`'s import object, by name, with their text. */
 function imports(source) {
-  const body = items(source).get("__wbg_get_imports") ?? "";
-  const found = new Map();
-  let name;
-  let lines = [];
-  const end = () => {
-    if (name !== undefined) found.set(name, lines.join("\n").trimEnd());
-  };
-  for (const line of body.split("\n")) {
+  return pieces(items(source).get("__wbg_get_imports") ?? "", (line) => {
     const start = /^ {8}(\w+): function\(/.exec(line);
-    if (start !== null || /^ {4}\S/.test(line)) {
-      end();
-      name = start?.[1];
-      lines = [];
-    }
-    if (name !== undefined) lines.push(line);
-  }
-  end();
-  return found;
+    if (start !== null) return start[1];
+    return /^ {4}\S/.test(line) ? null : undefined;
+  });
 }
 
 /** The import module the bindings' import object names (`"./commerce_fetch_bg.js"`). */
