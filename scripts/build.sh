@@ -60,6 +60,9 @@ bundle() { # entry outfile format
     --log-level=warning --outfile="$2"
 }
 bundle pkg/lib/api.js "$out/api.js" esm
+# protect's JavaScript (pkg/lib/guard.js, which imports nothing): given with the extras' bindings by every
+# entry, and in a browser that uses createFetch alone loaded with them on first need.
+bundle pkg/lib/guard.js "$out/guard.js" esm
 bundle pkg/lib/manual.js "$out/api.cjs" cjs # require("commerce-fetch/manual")
 # The entries with the wasm inlined (see pkg/lib/node.js and pkg/lib/inline.js); the text itself is an
 # intermediate file, not shipped.

@@ -10,6 +10,7 @@ const files = [
   "dist/commerce_fetch_lite_bg.wasm",
   "dist/commerce_fetch_extras_bg.wasm",
   "dist/commerce_fetch_extras.js",
+  "dist/guard.js",
   "dist/api.js",
   "src/browser.js",
   "src/browser-whole.js",

@@ -1,8 +1,7 @@
 // The public API, shared by every entry point. The entry points differ only in how they load the wasm.
 
-import { clientFetch, retryInfos } from "./client.js";
+import { clientFetch, retryInfos, statsOf } from "./client.js";
 import * as core from "./core.js";
-import { statsOf } from "./guard.js";
 import { capInFlight, describe, extendOptions, readOptions } from "./options.js";
 import { hideRedirects, isRequest, snapshot } from "./request.js";
 import { apiError } from "./rest.js";

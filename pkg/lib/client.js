@@ -10,14 +10,55 @@
 // credentials never reach another origin (see `CallerRequest.nextHop`).
 
 import * as core from "./core.js";
-import { NetworkError, RedirectError, read, safeCause, TimeoutError, textOf } from "./errors.js";
-import { guardFor } from "./guard.js";
+import {
+  CircuitOpenError,
+  NetworkError,
+  RedirectError,
+  read,
+  safeCause,
+  TimeoutError,
+  textOf,
+} from "./errors.js";
 import { PendingPolicy } from "./options.js";
 import { CallerRequest, ONCE } from "./request.js";
 import { abortReason, follow, sleep, unfollow, untilAborted } from "./signals.js";
 
 /** Retry histories of returned responses, for `retryInfo()`. */
 export const retryInfos = new WeakMap();
+
+/** protect's module (guard.js) as linked by `guardFor`. */
+let linkedGuard;
+
+/**
+ * The guard of the store `url` is for, under protect's `settings`. Its module comes with the extras'
+ * bindings, which a call with `protect` waits for, and is linked here on first use.
+ */
+function guardFor(settings, url) {
+  const guard = core.guardModule();
+  if (guard !== linkedGuard) {
+    guard.link({
+      // Named one by one: a bundler keeps only the parts of core.js a module names.
+      core: {
+        CoreGuard: core.CoreGuard,
+        circuitOpenMessage: core.circuitOpenMessage,
+        hintValues: core.hintValues,
+        outOfTimeMessage: core.outOfTimeMessage,
+        routeOf: core.routeOf,
+        storeKey: core.storeKey,
+      },
+      CircuitOpenError,
+      TimeoutError,
+      abortReason,
+    });
+    linkedGuard = guard;
+  }
+  return guard.guardFor(settings, url);
+}
+
+/** What every guard a client with protect's `settings` used says: `{ [store]: stats }`. */
+export function statsOf(settings) {
+  return core.guardModule()?.statsOf(settings) ?? {};
+}
 
 /**
  * Whether `fetch` shares reads: Next.js's server fetch answers every GET or HEAD without a signal for

@@ -30,6 +30,8 @@ class Part {
     this.bindings = create?.();
     /** Imports the bindings, when the entry gave them as a module to import on first need. */
     this.importBindings = undefined;
+    /** The JavaScript that comes with the bindings: the extras' `guard` (protect's module). */
+    this.guard = undefined;
     this.ready = false;
     this.generation = 0;
     /** The load started by `init()`, until it ends (or fails). */
@@ -49,18 +51,24 @@ class Part {
     this.withBase = false;
   }
 
-  /** Takes the bindings' factory, unless it has one. */
-  useBindings(create) {
+  /**
+   * Takes the bindings' factory, unless it has one, and the JavaScript that comes with them (the
+   * extras: `guard`, protect's module guard.js).
+   */
+  useBindings(create, guard) {
     if (this.create !== undefined) return;
     this.create = create;
     this.bindings = create();
+    this.guard = guard;
   }
 
   /** Resolves once the part has its bindings (imported now, if the entry said so). */
   async withBindings() {
     if (this.bindings !== undefined) return;
     if (this.importBindings === undefined) throw new Error(`commerce-fetch: no bindings for ${this.file}`);
-    this.useBindings((await this.importBindings()).createBindings);
+    const imported = await this.importBindings();
+    // In a browser the module holds protect's too (pkg/src/extras-bindings.js).
+    this.useBindings(imported.createBindings, imported);
   }
 
   /** Loads the wasm unless it is loaded; returns the instance's exports (bench/memory.mjs reads its memory). */
@@ -328,11 +336,16 @@ export async function init(moduleOrSource, extrasSource) {
 }
 
 /**
- * The extras' bindings (`createBindings` of commerce_fetch_extras.js), for the entries that import them
- * with the package.
+ * The extras' bindings (`createBindings` of commerce_fetch_extras.js) and protect's module (guard.js),
+ * for the entries that import them with the package.
  */
-export function extrasBindings(create) {
-  extras.useBindings(create);
+export function extrasBindings(create, guard) {
+  extras.useBindings(create, guard);
+}
+
+/** protect's module (guard.js), once it came with the extras' bindings; `undefined` before. */
+export function guardModule() {
+  return extras.guard;
 }
 
 /**

@@ -8,9 +8,23 @@
 // commerce-fetch/cloudflare's StoreQuota): here a request then waits for its turn at the guard first
 // (concurrency, breaker), then for the object's grant (`SharedPacing`).
 
-import * as core from "./core.js";
-import { CircuitOpenError, TimeoutError } from "./errors.js";
-import { abortReason } from "./signals.js";
+// This module imports nothing: client.js links it to what it uses of the rest of the package (`link`).
+// A browser page then loads it with the extras' bindings, on first need of `protect`, and a bundler
+// that splits the dynamic import gives it a chunk of its own; were it to import the package's modules,
+// the bundler would move those into a third chunk, which the page's own code would wait for.
+let core;
+let CircuitOpenError;
+let TimeoutError;
+let abortReason;
+
+/**
+ * Gives the module what it uses of the rest of the package: `core` (core.js's `CoreGuard`,
+ * `circuitOpenMessage`, `hintValues`, `outOfTimeMessage`, `routeOf` and `storeKey`), the two error
+ * classes and signals.js's `abortReason`.
+ */
+export function link(parts) {
+  ({ core, CircuitOpenError, TimeoutError, abortReason } = parts);
+}
 
 /** Guards by settings and store key. */
 const guards = new Map();

@@ -7,11 +7,12 @@
 import { createBindings } from "../dist/commerce_fetch_extras.js";
 import { wasmBytes } from "../dist/wasm-inline.js";
 import { _extrasBindings, _hideRedirects, init } from "./api.js";
+import * as guard from "./guard.js";
 
 // As in the browser entry: a browser hides where a redirect leads.
 _hideRedirects();
 // Both sets of bindings first: one instance serves them both.
-_extrasBindings(createBindings);
+_extrasBindings(createBindings, guard);
 init(wasmBytes()).catch(() => {});
 
 export * from "./api.js";

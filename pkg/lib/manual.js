@@ -3,7 +3,8 @@
 
 import { createBindings } from "../dist/commerce_fetch_extras.js";
 import { _extrasBindings } from "./api.js";
+import * as guard from "./guard.js";
 
-_extrasBindings(createBindings);
+_extrasBindings(createBindings, guard);
 
 export * from "./api.js";

@@ -7,9 +7,10 @@
 import { createBindings } from "../dist/commerce_fetch_extras.js";
 import { wasmBytes } from "../dist/wasm-inline.js";
 import { _extrasBindings, initSync } from "./api.js";
+import * as guard from "./guard.js";
 
 // Both sets of bindings first: one instance serves them both.
-_extrasBindings(createBindings);
+_extrasBindings(createBindings, guard);
 initSync(wasmBytes());
 
 export * from "./api.js";

@@ -7,10 +7,9 @@
 // The tokens live in private fields: no error, event, trace, `JSON.stringify` or `util.inspect` of the
 // client shows them, and no message names a URL's query.
 
-import { clientFetch, retryInfos } from "./client.js";
+import { clientFetch, retryInfos, statsOf } from "./client.js";
 import * as core from "./core.js";
 import { ApiError, GraphQLError, PartialResult, TimeoutError } from "./errors.js";
-import { statsOf } from "./guard.js";
 import { describe, extendOptions, isBaseUrl, isHeadersLike, readOptions } from "./options.js";
 import { sleep } from "./signals.js";
 

@@ -10,8 +10,9 @@ import {
   interpret as interpretStatus,
 } from "../dist/api.js";
 import { createBindings } from "../dist/commerce_fetch_extras.js";
+import * as guard from "../dist/guard.js";
 
-_extrasBindings(createBindings);
+_extrasBindings(createBindings, guard);
 init(new URL("../dist/commerce_fetch_bg.wasm", import.meta.url)).catch(() => {});
 
 /** See the types (index.d.ts). */

@@ -7,7 +7,7 @@
 // esbuild as a user ships it, where which wasm file a page loads depends on what it imports (the whole
 // file with createClient or interpret, else the lite file, and the extras on first need).
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -125,6 +125,11 @@ const SCRIPTS = {
   });
   out.graphql = res.status;
   out.attempts = retryInfo(res)?.attempts;
+  // protect's JavaScript comes with the extras too.
+  const guarded = createFetch({ protect: true, retry: { backoff: { baseMs: 1, maxMs: 5 } } });
+  const flaky = await guarded("/flaky");
+  const [store] = Object.values(guarded.stats());
+  out.protected = { status: flaky.status, attempts: store?.attempts, retries: store?.retries };
   window.result = out;
 `,
   /** A page that makes a client at its top level loads the whole file, and nothing else. */
@@ -213,6 +218,24 @@ before(async () => {
       logLevel: "error",
     });
   }
+});
+
+test("a page that uses createFetch alone gets two scripts: its own, and the extras' with protect's code", () => {
+  const files = readdirSync(join(bundleDir, "fetchOnly")).sort();
+  assert.equal(files.length, 2, files.join(", "));
+  const [chunk] = files.filter((file) => file !== "main.js");
+  const main = readFileSync(join(bundleDir, "fetchOnly/main.js"), "utf8");
+  const extras = readFileSync(join(bundleDir, "fetchOnly", chunk), "utf8");
+  // A method of guard.js's StoreGuard, and a function of the extras' bindings.
+  for (const [name, text] of [
+    ["sharedPacingFailed", "guard.js"],
+    ["__wbg_guard_free", "the extras' bindings"],
+  ]) {
+    assert.ok(!main.includes(name), `${text} is in the page's own script`);
+    assert.ok(extras.includes(name), `${text} is not in ${chunk}`);
+  }
+  // The extras' chunk imports nothing: a chunk the two shared would be one more serial request.
+  assert.doesNotMatch(extras, /\bimport\s*[{*"]|\bfrom\s*"/);
 });
 
 for (const entry of ["src/browser.js", "dist/inline.js"]) {
@@ -320,7 +343,12 @@ for (const engine of ["chromium", "firefox", "webkit"]) {
 
   test(`${engine}: createFetch alone never downloads the extras; a GraphQL POST that fails loads them and is repeated`, async (t) => {
     const { out } = await openPage(t, engine, "/fetchOnly.html");
-    assert.deepEqual(out, { get: 200, graphql: 200, attempts: 2 });
+    assert.deepEqual(out, {
+      get: 200,
+      graphql: 200,
+      attempts: 2,
+      protected: { status: 200, attempts: 2, retries: 1 },
+    });
     assert.deepEqual(
       wasmAsked.map(([path]) => path),
       ["/dist/commerce_fetch_lite_bg.wasm", "/dist/commerce_fetch_extras_bg.wasm"],
