@@ -417,8 +417,9 @@ Object.assign(runtimes, examples.stacks);
 
 /**
  * A Next.js app with no next.config, built with `next build ...flags` and served by `next start`, then
- * served by `next dev ...flags`: a Server Component page, Node.js and edge route handlers, and a page
- * that asks twice for one URL in a render (memoized: the server must see one request).
+ * served by `next dev ...flags`: a Server Component page, Node.js and edge route handlers, a page that
+ * asks twice for one URL in a render (memoized: the server must see one request), and a Client
+ * Component page that Chromium opens (app/client/page.js).
  *
  * Next.js 16.4 with webpack fails on any edge route handler, in build and dev, one that imports nothing
  * included ("ENOENT … route_client-reference-manifest.js"): with webpack, the edge route is left out.
@@ -459,6 +460,21 @@ async function nextApp({ tarball, server }, bundler, flags) {
       page: check("page", "Server Component page", (q) => renderedResult(`${origin}/?${q}`)),
       node: check("node", "Node.js route", (q) => getResult(`${origin}/api/node?${q}`)),
       edge: check("edge", "edge route", (q) => getResult(`${origin}/api/edge?${q}`)),
+      client: check("client", `Client Component in Chromium, createFetch alone`, async (q) => {
+        const result = await pageResult(`${origin}/client?${q}`);
+        // A production build leaves createClient and interpret out: the page loads the lite file alone.
+        // A dev server may bundle the whole package; there the page must load one file.
+        const lite = ["commerce_fetch_lite_bg.wasm"];
+        const loaded = result.wasm ?? [];
+        if (result.ok && (suffix === "" ? loaded.join() !== lite.join() : loaded.length !== 1)) {
+          const expected = suffix === "" ? lite.join() : "one .wasm file";
+          return {
+            ok: false,
+            error: `the page fetched ${loaded.join(", ") || "no .wasm"}, expected ${expected}`,
+          };
+        }
+        return result;
+      }),
       memo: {
         name: `${name}${suffix}-memo`,
         path: memoPath,
@@ -486,9 +502,11 @@ async function nextApp({ tarball, server }, bundler, flags) {
     return list;
   };
 
-  const startKinds = buildsEdge ? ["page", "node", "edge", "memo"] : ["page", "node", "memo"];
+  const startKinds = buildsEdge
+    ? ["page", "node", "edge", "memo", "client"]
+    : ["page", "node", "memo", "client"];
   const started = await serve(["start"], "", `${version} build${built ? " (cached)" : ""}`, startKinds);
-  const devKinds = buildsEdge ? ["page", "edge", "memo"] : ["page", "memo"];
+  const devKinds = buildsEdge ? ["page", "edge", "memo", "client"] : ["page", "memo", "client"];
   // The dev server starts when the built app's checks are done (one Next.js server at a time).
   let dev;
   const devCheck = (check) => ({
@@ -517,8 +535,12 @@ const checkNames = {
   workerd: ["workerd"],
   vite: ["vite-chromium", "vite-lite-chromium"],
   cors: ["cors-chromium"],
-  "next-turbopack": nextChecks("next-turbopack", ["page", "node", "edge", "memo"], ["page", "edge", "memo"]),
-  "next-webpack": nextChecks("next-webpack", ["page", "node", "memo"], ["page", "memo"]),
+  "next-turbopack": nextChecks(
+    "next-turbopack",
+    ["page", "node", "edge", "memo", "client"],
+    ["page", "edge", "memo", "client"],
+  ),
+  "next-webpack": nextChecks("next-webpack", ["page", "node", "memo", "client"], ["page", "memo", "client"]),
   ...examples.checkNames,
 };
 
