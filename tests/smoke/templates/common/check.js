@@ -30,10 +30,40 @@ export async function check({ createFetch, interpret, ready, retryInfo }, url, e
 }
 
 /** Never throws: `{ ok: true, ... }` or `{ ok: false, error }`, ready to be sent as JSON. */
-export async function runCheck(lib, url, expectedAttempts = 2) {
+export async function settle(checking) {
   try {
-    return { ok: true, ...(await check(lib, url, expectedAttempts)) };
+    return { ok: true, ...(await checking) };
   } catch (error) {
     return { ok: false, error: String(error?.stack ?? error) };
   }
+}
+
+export function runCheck(lib, url, expectedAttempts = 2) {
+  return settle(check(lib, url, expectedAttempts));
+}
+
+const WASM_FILES = ["commerce_fetch_lite_bg", "commerce_fetch_extras_bg", "commerce_fetch_bg"];
+
+/**
+ * The check of a browser page that uses createFetch alone (the lib passed in has only what the page
+ * imports, so that its bundler can leave the rest out): the retried answer, then
+ * `{ status, attempts, wasm }`, where `wasm` names the package's .wasm files the page fetched, without
+ * the hash its bundler added.
+ */
+export async function checkFetchAlone({ createFetch, retryInfo }, url, expectedAttempts) {
+  const fetchRetrying = createFetch({ retry: { backoff: { baseMs: 1, maxMs: 5 } } });
+  const res = await fetchRetrying(url);
+  const body = await res.text();
+  const attempts = retryInfo(res)?.attempts;
+  expect(res.status === 200 && body === "ok", `status ${res.status}, body ${body}`);
+  expect(
+    attempts === expectedAttempts,
+    `retryInfo(res).attempts is ${attempts}, expected ${expectedAttempts}`,
+  );
+  const wasm = performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name).pathname.replace(/^.*\//, ""))
+    .filter((name) => name.endsWith(".wasm"))
+    .map((name) => `${WASM_FILES.find((file) => name.startsWith(file)) ?? name}.wasm`);
+  return { status: res.status, attempts, wasm };
 }
